@@ -1,0 +1,34 @@
+# Two commands: `make build` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: build test check serve system clean
+
+build: $(BIN)/.installed
+	$(BIN)/ballata build
+
+test: $(BIN)/.installed-test
+	$(BIN)/pytest
+
+check: $(BIN)/.installed
+	$(BIN)/ballata check
+
+serve: $(BIN)/.installed
+	$(BIN)/ballata serve
+
+system:
+	@bash scripts/setup-system.sh
+
+$(BIN)/.installed: pyproject.toml | system
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf site build $(VENV)

@@ -1,0 +1,103 @@
+"""The phases in order: read -> gate -> scan -> render -> audit -> swap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import publish
+from .config import Config, load_config
+from .errors import Level, Problem, Problems, UsageError
+from .model import Project
+from .readers import read_project
+
+log = logging.getLogger("ballata.progress")
+
+MAX_EXCLUSION_ROUNDS = 5
+"""Excluding an invalid story can break a link to it, which excludes the linking page: a short chain."""
+
+
+def resolve_build_date(option: str | None, environ: dict[str, str] | None = None) -> dt.date:
+    """``--date``, else ``SOURCE_DATE_EPOCH``, else today (UTC)."""
+    environ = dict(os.environ) if environ is None else environ
+    if option:
+        try:
+            return dt.date.fromisoformat(option)
+        except ValueError:
+            raise UsageError(f"--date expects a date like 2025-06-14; got {option!r}") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds; got {epoch!r}") \
+                from None
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+@dataclass
+class Gathered:
+    """The result of the read, gate and scan phases: what every renderer starts from."""
+
+    config: Config
+    project: Project
+    publish_set: publish.PublishSet
+    problems: Problems
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+    def report(self) -> dict[str, Any]:
+        return publish.report(self.publish_set, self.problems)
+
+
+def _drop(project: Project, bad_files: set[str]) -> None:
+    """Take every story and page text that has an error out of the project."""
+    for slug, story in list(project.stories.items()):
+        if any(f == story.folder or f.startswith(story.folder + "/") for f in bad_files):
+            project.invalid_stories[slug] = story.yml
+            del project.stories[slug]
+    for key, page in list(project.pages.items()):
+        page.texts = {lang: t for lang, t in page.texts.items() if t.path not in bad_files}
+        if not page.texts:
+            del project.pages[key]
+
+
+def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Gathered:
+    """Read the sources and apply the gate and the source scan once, for every output."""
+    config = load_config(root)
+    read_problems = Problems()
+    project = read_project(config, read_problems)
+    log.info("read %d stories and %d pages", len(project.stories) + len(project.invalid_stories),
+             len(project.pages))
+    bad: set[str] = set()
+    for _ in range(MAX_EXCLUSION_ROUNDS):
+        problems = Problems(list(read_problems.items))
+        if exclude_invalid:
+            bad |= read_problems.files_with_errors()
+            _drop(project, bad)
+        publish_set = publish.build_publish_set(project, config, build_date, problems)
+        if not exclude_invalid or not (problems.files_with_errors() - read_problems.files_with_errors()):
+            break
+        read_problems = Problems(list(problems.items))
+    if exclude_invalid:
+        problems = Problems([Problem(p.file, "excluded: " + p.message, p.field, p.line, p.tip,
+                                     Level.WARNING) if p.level is Level.ERROR else p
+                             for p in problems.items])
+        publish_set.problems = problems
+    return Gathered(config, project, publish_set, problems)
+
+
+def write_report(gathered: Gathered, root: Path) -> Path:
+    """build/report.json: never under site/, since it names what was excluded and why."""
+    path = root / "build" / "report.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(gathered.report(), ensure_ascii=False, indent=2) + "\n",
+                    encoding="utf-8")
+    return path

@@ -1,0 +1,166 @@
+"""Commands. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from . import build as build_mod
+from . import scaffold
+from .errors import BallataError, Problem, Problems
+
+ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="The project folder (with ballata.yml).")
+DATE_OPTION = click.option("--date", "date", metavar="YYYY-MM-DD",
+                           help="Build date for consent expiry (default: SOURCE_DATE_EPOCH or today).")
+
+
+def _echo_problem(problem: Problem) -> None:
+    label = "ERROR" if problem.level.value == "error" else "WARNING"
+    click.echo(f"{label} {problem}", err=True)
+    if problem.tip:
+        click.echo(f"  TIP {problem.tip}", err=True)
+
+
+def _echo_problems(problems: Problems) -> None:
+    for problem in problems.warnings + problems.errors:
+        _echo_problem(problem)
+
+
+def _fail(exc: BallataError) -> None:
+    for problem in exc.problems:
+        _echo_problem(problem)
+    sys.exit(exc.exit_code)
+
+
+def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into messages and exit codes, never tracebacks."""
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BallataError as exc:
+            _fail(exc)
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def _table(report: dict[str, Any]) -> str:
+    rows = [("story", "web", "print", "excluded because")]
+    for story in report["stories"]:
+        grouped: dict[str, dict[str, list[str]]] = {}
+        for e in story["excluded"]:
+            grouped.setdefault(e["reason"], {}).setdefault(e["channel"], []).append(e["language"])
+        reasons = ["{} ({})".format(reason, "; ".join(f"{ch} {' '.join(langs)}"
+                                                       for ch, langs in chans.items()))
+                   for reason, chans in grouped.items()]
+        rows.append((story["id"], ",".join(story["published"]["web"]) or "-",
+                     ",".join(story["published"]["print"]) or "-", "; ".join(reasons)))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip()
+                     for r in rows)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show progress of each stage.")
+def cli(verbose: bool) -> None:
+    """Balla'ta Migran's publishing pipeline: consent-gated website and zine."""
+    logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("ballata.progress").setLevel(logging.INFO)
+
+
+@cli.command()
+@ROOT_OPTION
+@DATE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--exclude-invalid", is_flag=True, help="Leave out stories and pages with errors.")
+@_guarded
+def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool) -> None:
+    """Check every source without rendering; print the publication report."""
+    gathered = build_mod.gather(root, build_mod.resolve_build_date(date), exclude_invalid)
+    build_mod.write_report(gathered, root)
+    if as_json:
+        click.echo(json.dumps(gathered.report(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(gathered.report()))
+    _echo_problems(gathered.problems)
+    if not gathered.ok:
+        click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published.", err=True)
+        sys.exit(1)
+
+
+@cli.command("build")
+@ROOT_OPTION
+@DATE_OPTION
+@click.option("--exclude-invalid", is_flag=True, help="Leave out stories and pages with errors.")
+@click.option("--no-pdf", is_flag=True, help="Build the website only.")
+@_guarded
+def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool) -> None:
+    """Build site/ (and the PDFs) through the consent gate."""
+    gathered = build_mod.gather(root, build_mod.resolve_build_date(date), exclude_invalid)
+    report_path = build_mod.write_report(gathered, root)
+    _echo_problems(gathered.problems)
+    if not gathered.ok:
+        click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published; "
+                   "the previous site/ is unchanged.", err=True)
+        sys.exit(1)
+    click.echo(_table(gathered.report()))
+    click.echo(f"Report: {report_path.relative_to(root.resolve()) if report_path.is_absolute() else report_path}")
+
+
+@cli.group()
+def new() -> None:
+    """Create new sources from templates."""
+
+
+@new.command("story")
+@click.argument("slug")
+@ROOT_OPTION
+@_guarded
+def new_story(slug: str, root: Path) -> None:
+    """Scaffold stories/SLUG with a consent template (pending until filled in)."""
+    folder = scaffold.new_story(root, slug)
+    click.echo(f"Created {folder}/. Fill in story.yml and the texts; it stays unpublished "
+               "until consent is given and approved.")
+
+
+@cli.group()
+def consent() -> None:
+    """Record consent decisions."""
+
+
+@consent.command("approve")
+@click.argument("slug")
+@click.argument("lang")
+@ROOT_OPTION
+@_guarded
+def consent_approve(slug: str, lang: str, root: Path) -> None:
+    """Record that she approved the current text of stories/SLUG/index.LANG.md."""
+    value = scaffold.approve(root, slug, lang)
+    click.echo(f"Recorded approval of stories/{slug}/index.{lang}.md ({value[:19]}…).")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; callable from tests with ``argv``."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="ballata",
+                 standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.Abort:
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The project configuration (``ballata.yml``): languages, site identity, public identifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BallataError, Problem, Problems
+from .schema import INVALID, Field, Group, ListOf, PerLanguage, Text, parse_yaml, validate
+
+CONFIG_FILE = "ballata.yml"
+
+LANGUAGE = Group({
+    "code": Field(Text(r"[a-z]{2,3}", "a language code such as id, en, bug or mak")),
+    "name": Field(Text(), doc="The language's name in itself, e.g. Bahasa Indonesia."),
+})
+
+CONFIG_SCHEMA = Group({
+    "site_name": Field(PerLanguage()),
+    "site_description": Field(PerLanguage(), required=False, default={}),
+    "site_url": Field(Text(r"https?://\S+/", "an address ending in /, e.g. https://example.org/"),
+                      required=False),
+    "languages": Field(ListOf(LANGUAGE),
+                       doc="List the languages, the default (published at /) first."),
+    "public_identifiers": Field(ListOf(Text()), required=False, default=[],
+                                doc="Hotlines and embassy numbers that pages may show."),
+    "licence": Field(PerLanguage(), required=False, default={}),
+})
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    site_name: dict[str, str]
+    languages: tuple[str, ...]
+    """Configured language codes; the first is the default, published at the site root."""
+    language_names: dict[str, str]
+    site_url: str | None = None
+    site_description: dict[str, str] = field(default_factory=dict)
+    public_identifiers: tuple[str, ...] = ()
+    licence: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def prefix(self, lang: str) -> str:
+        """URL prefix of a language: '' for the default one, 'en/' for English."""
+        return "" if lang == self.default_language else f"{lang}/"
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_FILE
+    problems = Problems()
+    if not path.is_file():
+        raise BallataError([Problem(CONFIG_FILE, f"no {CONFIG_FILE} in {root}",
+                                    tip="Run ballata from the project folder (the one with "
+                                        "stories/ and content/).")], exit_code=2)
+    doc = parse_yaml(path.read_text(encoding="utf-8-sig"), CONFIG_FILE, problems)
+    # The languages must be known before per-language fields can be checked: read them first.
+    codes: list[str] = []
+    if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("languages"), list):
+        codes = [str(x.get("code")) for x in doc.data["languages"] if isinstance(x, dict)]
+    data = validate(doc, CONFIG_SCHEMA, problems, codes) if doc is not None else INVALID
+    if data is INVALID or problems.errors:
+        raise BallataError(problems.errors)
+    return Config(
+        root=root,
+        site_name=data["site_name"],
+        languages=tuple(lang["code"] for lang in data["languages"]),
+        language_names={lang["code"]: lang["name"] for lang in data["languages"]},
+        site_url=data["site_url"],
+        site_description=data["site_description"],
+        public_identifiers=tuple(data["public_identifiers"]),
+        licence=data["licence"],
+    )

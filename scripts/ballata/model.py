@@ -1,0 +1,128 @@
+"""The content model: stories, their language versions, pages and guides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+
+
+class ConsentStatus(IntEnum):
+    """Ordered so that anything below GIVEN is withheld; a missing value is never GIVEN."""
+
+    WITHDRAWN = 0
+    PENDING = 1
+    GIVEN = 2
+
+    def is_given(self) -> bool:
+        return self is ConsentStatus.GIVEN
+
+
+class Channel(str, Enum):
+    WEB = "web"
+    PRINT = "print"
+
+
+class Attribution(str, Enum):
+    NAMED = "named"
+    PSEUDONYM = "pseudonym"
+    ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Consent:
+    status: ConsentStatus
+    date: dt.date | None
+    """When consent was given or withdrawn; may be empty while pending."""
+    expires: dt.date | None
+    method: str | None
+    recorded_by: str | None
+    channels: frozenset[Channel]
+    photos: bool
+    """Whether media that show faces may be published."""
+    approved: dict[str, str]
+    """Language -> fingerprint of the exact text she heard or read and approved."""
+
+
+@dataclass(frozen=True)
+class Narrator:
+    display_name: str | None
+    attribution: Attribution
+    minor: bool = False
+
+    def byline(self) -> str | None:
+        """The name as printed: none when anonymous."""
+        return None if self.attribution is Attribution.ANONYMOUS else self.display_name
+
+
+@dataclass(frozen=True)
+class Medium:
+    file: str
+    alt: dict[str, str]
+    shows_faces: bool
+    caption: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Text:
+    """One language version of a story or page, as it is on disk."""
+
+    lang: str
+    path: str
+    """Path relative to the project root."""
+    raw: bytes
+    """The file's bytes: what the approval fingerprint is taken of."""
+    meta: dict[str, object]
+    """Front matter."""
+    body: str
+    """Markdown without front matter."""
+    body_line: int
+    """Line of the file where ``body`` starts, for error messages."""
+    title: str
+
+
+@dataclass
+class Story:
+    slug: str
+    folder: str
+    yml: str
+    """Path of story.yml relative to the project root."""
+    narrator: Narrator
+    region: str
+    destination: str
+    recorded: dt.date
+    original_language: str
+    tags: list[str]
+    media: list[Medium]
+    consent: Consent
+    texts: dict[str, Text]
+
+    def title(self, lang: str) -> str:
+        return self.texts[lang].title
+
+
+@dataclass
+class Page:
+    """A page of ``content/``: home, about, a guide, a statistics narrative."""
+
+    key: str
+    """Folder relative to ``content/`` ('' for the home page), e.g. ``guides/passport``."""
+    texts: dict[str, Text]
+    assets: list[str] = field(default_factory=list)
+    """Image files next to the page, relative to the project root."""
+
+    @property
+    def section(self) -> str:
+        return self.key.split("/", 1)[0] if self.key else ""
+
+    @property
+    def slug(self) -> str:
+        return self.key.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Project:
+    stories: dict[str, Story] = field(default_factory=dict)
+    invalid_stories: dict[str, str] = field(default_factory=dict)
+    """Slug -> story.yml path of stories that failed validation."""
+    pages: dict[str, Page] = field(default_factory=dict)

@@ -1,0 +1,186 @@
+"""The publish set: the consent gate and the source checks applied once, for every output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import consent, links, privacy
+from .config import Config
+from .errors import Problems
+from .model import Channel, Page, Project, Story, Text
+
+
+@dataclass(frozen=True)
+class StoryVersion:
+    story: Story
+    lang: str
+    text: Text
+    url: str
+    """Site path, e.g. ``en/stories/paspor/``."""
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    page: Page
+    lang: str
+    """The language of the site section this page is published in."""
+    text: Text
+    """The text shown; in another language than ``lang`` when not yet translated."""
+    url: str
+
+    @property
+    def translated(self) -> bool:
+        return self.text.lang == self.lang
+
+
+@dataclass
+class PublishSet:
+    """Everything that may be published, and nothing else. Renderers receive only this."""
+
+    config: Config
+    build_date: dt.date
+    stories: dict[Channel, dict[str, list[StoryVersion]]]
+    """Channel -> language -> published story versions."""
+    pages: dict[str, list[PageVersion]]
+    decisions: dict[str, dict[tuple[Channel, str], consent.Decision]]
+    invalid_stories: dict[str, str]
+    problems: Problems = field(default_factory=Problems)
+
+    def web_urls(self) -> set[str]:
+        urls = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}
+        urls |= {p.url for versions in self.pages.values() for p in versions}
+        return urls
+
+    def excluded(self, slug: str) -> list[tuple[Channel, str, str]]:
+        return [(channel, lang, d.reason or "")
+                for (channel, lang), d in self.decisions.get(slug, {}).items() if not d.published]
+
+
+def story_url(config: Config, lang: str, slug: str) -> str:
+    return f"{config.prefix(lang)}stories/{slug}/"
+
+
+def page_url(config: Config, lang: str, key: str) -> str:
+    return f"{config.prefix(lang)}{key}/" if key else config.prefix(lang)
+
+
+def build_publish_set(project: Project, config: Config, build_date: dt.date,
+                      problems: Problems) -> PublishSet:
+    stories: dict[Channel, dict[str, list[StoryVersion]]] = {
+        channel: {lang: [] for lang in config.languages} for channel in Channel}
+    decisions: dict[str, dict[tuple[Channel, str], consent.Decision]] = {}
+    for slug, story in sorted(project.stories.items()):
+        decisions[slug] = {}
+        for channel in Channel:
+            for lang in config.languages:
+                decision = consent.decide(story, channel, lang, build_date)
+                decisions[slug][(channel, lang)] = decision
+                if decision.published:
+                    stories[channel][lang].append(
+                        StoryVersion(story, lang, story.texts[lang], story_url(config, lang, slug)))
+    pages: dict[str, list[PageVersion]] = {lang: [] for lang in config.languages}
+    for key, page in sorted(project.pages.items()):
+        for lang in config.languages:
+            # An untranslated general page is shown in another language, with a notice;
+            # a story never is (its consent is per language).
+            text = page.texts.get(lang) or next(
+                (page.texts[other] for other in config.languages if other in page.texts))
+            pages[lang].append(PageVersion(page, lang, text, page_url(config, lang, key)))
+    published = PublishSet(config, build_date, stories, pages, decisions,
+                           dict(project.invalid_stories), problems)
+    _check_published(published, project, problems)
+    return published
+
+
+def _published_texts(ps: PublishSet) -> list[tuple[Text, str, Story | None]]:
+    """Every published text with its URL and, for a story version, its story."""
+    seen: dict[tuple[str, str], tuple[Text, str, Story | None]] = {}
+    for channel in Channel:
+        for versions in ps.stories[channel].values():
+            for v in versions:
+                seen.setdefault((v.text.path, v.url), (v.text, v.url, v.story))
+    for page_versions in ps.pages.values():
+        for p in page_versions:
+            seen.setdefault((p.text.path, p.url), (p.text, p.url, None))
+    return list(seen.values())
+
+
+def media_path(story: Story, target: str) -> str | None:
+    """Site path of a story's own image named in its text; every language version shares it."""
+    if target in {m.file for m in story.media}:
+        return f"stories/{story.slug}/{target}"
+    return None
+
+
+def _asset_paths(ps: PublishSet) -> set[str]:
+    """Site paths of the images that published web pages carry."""
+    paths = {f"stories/{v.story.slug}/{m.file}" for versions in ps.stories[Channel.WEB].values()
+             for v in versions for m in v.story.media}
+    paths |= {a.removeprefix("content/") for versions in ps.pages.values() for p in versions
+              for a in p.page.assets}
+    return paths
+
+
+def _check_published(ps: PublishSet, project: Project, problems: Problems) -> None:
+    """Source checks on what is about to be published: links, raw HTML, identifiers."""
+    reachable = ps.web_urls() | _asset_paths(ps)
+    story_urls = {story_url(ps.config, lang, slug): (slug, lang)
+                  for slug in list(project.stories) + list(project.invalid_stories)
+                  for lang in ps.config.languages}
+    checked_paths: set[str] = set()
+    for text, url, story in _published_texts(ps):
+        if text.path in checked_paths and story:
+            continue
+        checked_paths.add(text.path)
+        privacy.scan_raw_html(text, problems)
+        privacy.scan_identifiers(text, story is not None, ps.config, problems)
+        for link in links.find_links(text.body):
+            if not links.is_internal(link.target):
+                continue
+            target = (story and media_path(story, link.target)) or links.resolve(link.target, url)
+            line = text.body_line + link.line - 1
+            if target in reachable:
+                continue
+            if target in story_urls:
+                slug, lang = story_urls[target]
+                reason = (ps.decisions.get(slug, {}).get((Channel.WEB, lang))
+                          or consent.Decision(False, "story.yml has errors"))
+                problems.error(text.path, f"links to the {lang} version of the story {slug!r}, which "
+                               f"is not published on the web ({reason.reason})", field="link",
+                               line=line, tip="Remove the link, or link to the story index instead.")
+            else:
+                problems.error(text.path, f"links to /{target}, which is not a published page",
+                               field="link", line=line,
+                               tip="Check the address; pages are linked as /section/slug/ and "
+                                   "English ones as /en/section/slug/.")
+
+
+def report(ps: PublishSet, problems: Problems) -> dict[str, Any]:
+    """The publication report (build/report.json)."""
+    stories = []
+    for slug, decisions in sorted(ps.decisions.items()):
+        stories.append({
+            "id": slug,
+            "published": {channel.value: [lang for lang in ps.config.languages
+                                          if decisions[(channel, lang)].published]
+                          for channel in Channel},
+            "excluded": [{"channel": channel.value, "language": lang, "reason": reason}
+                         for channel, lang, reason in ps.excluded(slug)],
+        })
+    for slug in sorted(ps.invalid_stories):
+        stories.append({
+            "id": slug,
+            "published": {channel.value: [] for channel in Channel},
+            "excluded": [{"channel": channel.value, "language": lang, "reason": "invalid story.yml"}
+                         for channel in Channel for lang in ps.config.languages],
+        })
+    stories.sort(key=lambda s: s["id"])
+    return {
+        "build_date": ps.build_date.isoformat(),
+        "languages": list(ps.config.languages),
+        "stories": stories,
+        "errors": [p.as_dict() for p in problems.errors],
+        "warnings": [p.as_dict() for p in problems.warnings],
+    }
