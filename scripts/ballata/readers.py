@@ -12,7 +12,7 @@ from .errors import Problems
 from .model import (Attribution, Channel, Consent, ConsentStatus, Medium, Narrator, Page, Project,
                     Story, Text)
 from .schema import (INVALID, MAX_YAML_BYTES, Bool, Choice, Date, Field, Group, ListOf,
-                     PerLanguage, Text as TextType, YamlDoc, parse_yaml, validate)
+                     PerLanguage, Text as TextType, YamlDoc, dotted, parse_yaml, validate)
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANG_FILE = re.compile(r"index\.([^.]+)\.md")
@@ -202,7 +202,7 @@ def _check_story(folder: Path, doc: YamlDoc, data: dict[str, Any], texts: dict[s
     name = doc.file
 
     def error(path: tuple[str | int, ...], message: str, tip: str) -> None:
-        problems.error(name, message, field=".".join(str(p) for p in path), line=doc.line(path),
+        problems.error(name, message, field=dotted(path), line=doc.line(path),
                        tip=tip)
 
     consent, narrator = data["consent"], data["narrator"]

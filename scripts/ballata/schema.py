@@ -71,9 +71,22 @@ def _index_lines(node: yaml.Node, path: Path, doc: YamlDoc, problems: Problems) 
             _index_lines(item, path + (i,), doc, problems)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date (2025-02-30) as text for the schema to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0) -> YamlDoc | None:
     """Parse YAML text into a :class:`YamlDoc`; a syntax error becomes a problem, not an exception."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -89,7 +102,7 @@ def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0
         return None
     finally:
         loader.dispose()
-    doc = YamlDoc(file, data)
+    doc = YamlDoc(file, data, {(): 1 + line_offset})
     if node is not None:
         _index_lines(node, (), doc, problems)
         if line_offset:

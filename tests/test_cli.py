@@ -1,0 +1,169 @@
+"""Commands on the real sample: check's report, approvals, scaffolding, build dates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_DATE, REPO
+from ballata.build import resolve_build_date
+
+# What each sample story's consent says (stories/*/story.yml), read by a person, not by the code.
+EXPECTED = {
+    "paspor-ditahan": ({"id", "en"}, {"id", "en"}, set()),
+    "gaji-tertunda": ({"id", "en"}, set(), {"no consent for print"}),
+    "surat-dari-tawau": (set(), {"id", "en"}, {"no consent for web"}),
+    "pulang-tanpa-dokumen": (set(), set(), {"withdrawn"}),
+    "anak-di-kampung": (set(), set(), {"pending"}),
+    "kontrak-lama": (set(), set(), {"expired"}),
+    "sekolah-di-ladang": ({"id"}, {"id"}, {"not approved"}),
+    "hujan-di-keningau": ({"id"}, {"id"}, {"changed since approval"}),
+    "malam-di-barak": ({"id", "en"}, {"id", "en"}, set()),
+    "mimpi-nurul": ({"id", "en"}, {"id", "en"}, set()),
+    "jalan-pulang": ({"id", "en"}, {"id", "en"}, set()),
+}
+
+
+def test_check_json_matches_the_sample_consent(run):
+    result = run("check", "--json", "--root", str(REPO), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    report = result.json()
+    assert report["errors"] == []
+    stories = {s["id"]: s for s in report["stories"]}
+    assert set(stories) == set(EXPECTED)
+    for slug, (web, print_, reasons) in EXPECTED.items():
+        story = stories[slug]
+        assert set(story["published"]["web"]) == web, slug
+        assert set(story["published"]["print"]) == print_, slug
+        assert {e["reason"] for e in story["excluded"]} == reasons, slug
+
+
+def test_check_writes_report_outside_site(sample, run):
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 0
+    report = json.loads((sample / "build" / "report.json").read_text())
+    assert {"stories", "errors", "warnings"} <= set(report)
+    assert not (sample / "site").exists()
+    assert "withdrawn (web id en; print id en)" in result.out
+
+
+def test_the_expired_story_was_published_before_it_expired(run):
+    result = run("check", "--json", "--root", str(REPO), "--date", "2025-12-31")
+    stories = {s["id"]: s for s in result.json()["stories"]}
+    assert stories["kontrak-lama"]["published"]["web"] == ["id", "en"]
+
+
+def test_edit_after_approval_withdraws_that_version_until_approved_again(sample, run):
+    text = sample / "stories" / "jalan-pulang" / "index.en.md"
+    text.write_text(text.read_text() + "\nAn editor's new sentence.\n")
+    stories = {s["id"]: s for s in run("check", "--json", "--root", str(sample), "--date",
+                                        BUILD_DATE).json()["stories"]}
+    assert stories["jalan-pulang"]["published"]["web"] == ["id"]
+    assert run("consent", "approve", "jalan-pulang", "en", "--root", str(sample)).code == 0
+    stories = {s["id"]: s for s in run("check", "--json", "--root", str(sample), "--date",
+                                        BUILD_DATE).json()["stories"]}
+    assert stories["jalan-pulang"]["published"]["web"] == ["id", "en"]
+
+
+def test_approve_keeps_comments_and_other_fields(sample, run):
+    yml = sample / "stories" / "sekolah-di-ladang" / "story.yml"
+    before = yml.read_text()
+    assert run("consent", "approve", "sekolah-di-ladang", "en", "--root", str(sample)).code == 0
+    after = yml.read_text()
+    assert after.startswith("# FICTIONAL SAMPLE")
+    assert 'title: {id: "Sekolah di Ladang", en: "A School on the Estate"}' in after
+    assert len(after.splitlines()) == len(before.splitlines()) + 1
+
+
+@pytest.mark.parametrize("slug", ["anak-di-kampung", "pulang-tanpa-dokumen"])
+def test_approve_refuses_without_given_consent(slug, sample, run):
+    yml = sample / "stories" / slug / "story.yml"
+    before = yml.read_bytes()
+    result = run("consent", "approve", slug, "id", "--root", str(sample))
+    assert result.code == 1
+    assert "consent.status is not 'given'" in result.err
+    assert yml.read_bytes() == before
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("consent", "approve", "tidak-ada", "id"), "there is no story 'tidak-ada'"),
+    (("consent", "approve", "jalan-pulang", "fr"), "'fr' is not a configured language"),
+    (("new", "story", "Cerita Baru"), "'Cerita Baru' cannot be a web address"),
+    (("new", "story", "jalan-pulang"), "stories/jalan-pulang already exists"),
+    (("check", "--date", "26-11-2026"), "--date expects a date like 2025-06-14"),
+])
+def test_usage_errors_exit_2(argv, words, sample, run):
+    result = run(*argv, "--root", str(sample))
+    assert result.code == 2
+    assert words in result.err
+
+
+def test_new_story_is_valid_and_unpublished(sample, run):
+    assert run("new", "story", "cerita-baru", "--root", str(sample)).code == 0
+    assert (sample / "stories" / "cerita-baru" / "index.id.md").is_file()
+    result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    story = {s["id"]: s for s in result.json()["stories"]}["cerita-baru"]
+    assert story["published"] == {"web": [], "print": []}
+    assert {e["reason"] for e in story["excluded"]} == {"pending"}
+
+
+def test_link_to_an_excluded_story_names_the_linking_file(sample, run):
+    guide = sample / "content" / "guides" / "mengurus-paspor" / "index.en.md"
+    line = len(guide.read_text().splitlines()) + 2
+    guide.write_text(guide.read_text() + "\nSee [an old story](/en/stories/kontrak-lama/).\n")
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert (f"ERROR content/guides/mengurus-paspor/index.en.md:{line}: link: links to the en version of "
+            "the story 'kontrak-lama', which is not published on the web (expired)") in result.err
+
+
+@pytest.mark.parametrize("snippet, words", [
+    ('<script>alert(1)</script>', "a <script> tag"),
+    ('<iframe src="x"></iframe>', "an <iframe> tag"),
+    ('<img src="a.png" onerror="steal()">', "an on…= event handler"),
+    ('[klik](javascript:alert(1))', "a javascript: address"),
+])
+def test_raw_html_that_runs_code_is_an_error(snippet, words, sample, run):
+    page = sample / "content" / "about" / "index.id.md"
+    line = len(page.read_text().splitlines()) + 2
+    page.write_text(page.read_text() + "\n" + snippet + "\n")
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f"content/about/index.id.md:{line}: text: contains {words}" in result.err
+
+
+@pytest.mark.parametrize("snippet, kind", [
+    ("Hubungi saya di 0812-3456-7890.", "a phone number"),
+    ("Nomor majikan +60 12-345 6789.", "a phone number"),
+    ("NIK saya 7302011234560001.", "an Indonesian NIK"),
+    ("Paspor B1234567 masih ditahan.", "a passport number"),
+    ("Tulis ke sari.contoh@example.com.", "an e-mail address"),
+])
+def test_identifiers_in_a_story_are_errors_and_masked(snippet, kind, sample, run):
+    text = sample / "stories" / "malam-di-barak" / "index.id.md"
+    text.write_text(snippet + "\n\n" + text.read_text())
+    run("consent", "approve", "malam-di-barak", "id", "--root", str(sample))
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f"stories/malam-di-barak/index.id.md:1: text: contains {kind}" in result.err
+    for token in snippet.split():
+        if sum(c.isdigit() for c in token) >= 7 or "@" in token:
+            assert token.rstrip(".") not in result.err
+
+
+def test_public_hotline_in_a_guide_is_allowed_but_others_are_not(sample, run):
+    assert run("check", "--root", str(sample), "--date", BUILD_DATE).code == 0
+    guide = sample / "content" / "guides" / "daftar-migrasi-aman" / "index.id.md"
+    guide.write_text(guide.read_text() + "\n- Nomor pribadi: 0812-3456-7890\n")
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "public_identifiers" in result.err
+
+
+def test_build_date_sources(monkeypatch):
+    assert str(resolve_build_date("2026-01-02", {})) == "2026-01-02"
+    assert str(resolve_build_date(None, {"SOURCE_DATE_EPOCH": "1767312000"})) == "2026-01-02"
+    assert str(resolve_build_date("2026-03-04", {"SOURCE_DATE_EPOCH": "1767312000"})) == "2026-03-04"
