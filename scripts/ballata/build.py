@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,3 +103,37 @@ def write_report(gathered: Gathered, root: Path) -> Path:
     path.write_text(json.dumps(gathered.report(), ensure_ascii=False, indent=2) + "\n",
                     encoding="utf-8")
     return path
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace ``target`` with ``new`` in two renames, so a reader never sees half a site."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(root: Path, build_date: dt.date, *, exclude_invalid: bool = False,
+          pdf: bool = True) -> Gathered:
+    """Every phase; ``site/`` is replaced only when all of them succeeded."""
+    from .site.build import build_site
+
+    gathered = gather(root, build_date, exclude_invalid)
+    write_report(gathered, root)
+    if not gathered.ok:
+        return gathered
+    work = root / "build"
+    work.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="site.", dir=work))
+    try:
+        build_site(gathered, staging)
+        swap_into_place(staging, root / "site")
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    log.info("site/ is ready")
+    return gathered

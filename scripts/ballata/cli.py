@@ -102,15 +102,27 @@ def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool) ->
 @_guarded
 def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool) -> None:
     """Build site/ (and the PDFs) through the consent gate."""
-    gathered = build_mod.gather(root, build_mod.resolve_build_date(date), exclude_invalid)
-    report_path = build_mod.write_report(gathered, root)
+    gathered = build_mod.build(root, build_mod.resolve_build_date(date),
+                               exclude_invalid=exclude_invalid, pdf=not no_pdf)
     _echo_problems(gathered.problems)
     if not gathered.ok:
         click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published; "
                    "the previous site/ is unchanged.", err=True)
         sys.exit(1)
     click.echo(_table(gathered.report()))
-    click.echo(f"Report: {report_path.relative_to(root.resolve()) if report_path.is_absolute() else report_path}")
+    click.echo(f"Website: {root / 'site'}    Report: {root / 'build' / 'report.json'}")
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve the preview on.")
+@_guarded
+def serve(root: Path, dev_addr: str) -> None:
+    """Live preview on this computer, through the same consent gate."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr)
 
 
 @cli.group()

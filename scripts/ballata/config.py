@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BallataError, Problem, Problems
-from .schema import INVALID, Field, Group, ListOf, PerLanguage, Text, parse_yaml, validate
+from .schema import INVALID, Field, Group, ListOf, MapOf, PerLanguage, Text, parse_yaml, validate
 
 CONFIG_FILE = "ballata.yml"
 
@@ -25,6 +25,9 @@ CONFIG_SCHEMA = Group({
     "public_identifiers": Field(ListOf(Text()), required=False, default=[],
                                 doc="Hotlines and embassy numbers that pages may show."),
     "licence": Field(PerLanguage(), required=False, default={}),
+    "tags": Field(MapOf(Text(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a tag in lowercase with hyphens"),
+                        PerLanguage()), required=False, default={},
+                  doc="How each story tag is shown in each language."),
 })
 
 
@@ -39,6 +42,10 @@ class Config:
     site_description: dict[str, str] = field(default_factory=dict)
     public_identifiers: tuple[str, ...] = ()
     licence: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def tag_label(self, tag: str, lang: str) -> str:
+        return self.tags.get(tag, {}).get(lang) or tag.replace("-", " ")
 
     @property
     def default_language(self) -> str:
@@ -73,4 +80,5 @@ def load_config(root: Path) -> Config:
         site_description=data["site_description"],
         public_identifiers=tuple(data["public_identifiers"]),
         licence=data["licence"],
+        tags=data["tags"],
     )

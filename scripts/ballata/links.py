@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
 # Inline links and images, reference definitions, and raw HTML href/src.
@@ -45,3 +46,11 @@ def resolve(target: str, page_url: str) -> str:
     elif path.endswith("/") and not resolved.endswith("/"):
         resolved += "/"
     return resolved.lstrip("/") if resolved != "/" else ""
+
+
+def rewrite(markdown: str, change: Callable[[str], str]) -> str:
+    """Apply ``change`` to every link target in ``markdown``, leaving everything else as it is."""
+    for pattern in _PATTERNS:
+        markdown = pattern.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + change(m.group(1))
+                               + m.group(0)[m.end(1) - m.start(0):], markdown)
+    return markdown

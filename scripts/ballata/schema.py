@@ -251,6 +251,22 @@ class PerLanguage(Type):
         return INVALID if INVALID in out.values() else out
 
 
+class MapOf(Type):
+    """A mapping whose keys follow a pattern, e.g. tag slugs to their labels."""
+
+    def __init__(self, key: Text, value: Type) -> None:
+        self.key = key
+        self.value = value
+        self.expected = "a group of entries"
+
+    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+        if not isinstance(value, dict):
+            return self.wrong(value, path, ctx)
+        out = {self.key.check(k, path + (str(k),), ctx): self.value.check(v, path + (str(k),), ctx)
+               for k, v in value.items()}
+        return INVALID if INVALID in out or INVALID in out.values() else out
+
+
 @dataclass
 class Field:
     type: Type
