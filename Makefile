@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test check serve system clean
+.PHONY: build test check serve system system-test clean
 
-build: $(BIN)/.installed
+build: system $(BIN)/.installed
 	$(BIN)/ballata build
 
-test: $(BIN)/.installed-test
+test: system-test $(BIN)/.installed-test
 	$(BIN)/pytest
 
 check: $(BIN)/.installed
@@ -20,7 +20,10 @@ serve: $(BIN)/.installed
 system:
 	@bash scripts/setup-system.sh
 
-$(BIN)/.installed: pyproject.toml | system
+system-test:
+	@bash scripts/setup-system.sh --test
+
+$(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .

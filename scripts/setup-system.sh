@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks (and, as root on Debian, installs) the system packages the build needs.
-# Says exactly what is missing when it cannot install it.
+# Checks (and, as root on Debian, installs) the system packages the build needs;
+# with --test, also those the tests need. Says exactly what is missing when it cannot install it.
 set -euo pipefail
 
 # Debian package -> a file that proves it is there.
@@ -10,6 +10,12 @@ declare -A NEEDS=(
   [libpangoft2-1.0-0]="/usr/lib/*/libpangoft2-1.0.so.0"
   [fonts-dejavu-core]="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
+
+if [ "${1:-}" = "--test" ]; then
+  # Debian's Chromium drives the browser tests: never a browser download.
+  NEEDS[chromium]="/usr/bin/chromium"
+  NEEDS[poppler-utils]="/usr/bin/pdftoppm"
+fi
 
 missing=()
 for pkg in "${!NEEDS[@]}"; do

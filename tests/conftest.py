@@ -40,7 +40,7 @@ def copy_project(dest: Path) -> Path:
     for name in ("ballata.yml", "mkdocs.yml"):
         if (REPO / name).exists():
             shutil.copy(REPO / name, dest / name)
-    for name in ("stories", "content"):
+    for name in ("stories", "content", "theme"):
         shutil.copytree(REPO / name, dest / name)
     return dest
 
@@ -59,6 +59,7 @@ def empty_project(tmp_path: Path) -> Path:
     root = tmp_path / "empty"
     root.mkdir()
     shutil.copy(REPO / "ballata.yml", root / "ballata.yml")
+    shutil.copytree(REPO / "theme", root / "theme")
     (root / "stories").mkdir()
     (root / "content").mkdir()
     (root / "content" / "index.id.md").write_text("# Beranda\n\nHalo.\n", encoding="utf-8")

@@ -14,7 +14,8 @@ from .consent import fingerprint
 from .errors import BallataError, Problem, UsageError
 from .readers import SLUG, SLUG_TIP
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "theme" / "templates"
+TEMPLATES = Path("theme") / "templates"
+"""Relative to the project root, beside the rest of the design."""
 
 
 def new_story(root: Path, slug: str) -> Path:
@@ -24,7 +25,7 @@ def new_story(root: Path, slug: str) -> Path:
     folder = root / "stories" / slug
     if folder.exists():
         raise UsageError(f"stories/{slug} already exists", tip="Choose another name.")
-    template = (TEMPLATES / "story.yml").read_text(encoding="utf-8")
+    template = (root / TEMPLATES / "story.yml").read_text(encoding="utf-8")
     folder.mkdir(parents=True)
     (folder / "story.yml").write_text(template.format(
         slug=slug, today=dt.date.today().isoformat(), default_language=config.default_language),

@@ -125,6 +125,8 @@ class Context:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes, no, on and off as true or false)"
     if isinstance(value, str):
         return f'"{value}"'
     if value is None:

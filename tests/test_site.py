@@ -1,0 +1,228 @@
+"""The website built from the sample: what is there, and what must never be."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import BUILD_DATE, REPO, copy_project
+from site_helpers import all_text, search_fragments, text_of, tree_hash
+from test_cli import EXPECTED
+from ballata.cli import main
+
+TITLES = {  # (slug, lang) -> title, from the sample's story.yml files
+    (slug, lang): title for slug, titles in {
+        "paspor-ditahan": ("Paspor yang Ditahan", "The Passport They Kept"),
+        "gaji-tertunda": ("Gaji yang Selalu Tertunda", "Wages Always Late"),
+        "surat-dari-tawau": ("Surat dari Tawau", "A Letter from Tawau"),
+        "pulang-tanpa-dokumen": ("Pulang Tanpa Dokumen", "Going Home Without Papers"),
+        "anak-di-kampung": ("Anak-anak di Kampung", "The Children Back Home"),
+        "kontrak-lama": ("Kontrak yang Lama", "The Old Contract"),
+        "sekolah-di-ladang": ("Sekolah di Ladang", "A School on the Estate"),
+        "hujan-di-keningau": ("Hujan di Keningau", "Rain in Keningau"),
+        "malam-di-barak": ("Malam di Barak", "Night in the Barracks"),
+        "mimpi-nurul": ("Mimpi Nurul", "Nurul's Dream"),
+        "jalan-pulang": ("Jalan Pulang", "The Way Home"),
+    }.items() for lang, title in zip(("id", "en"), titles)}
+CANARIES = ["KANARI", "CANARY"]
+"""Planted in the text of every excluded sample version, and nowhere else."""
+
+
+def url(slug: str, lang: str) -> str:
+    return f"{'' if lang == 'id' else 'en/'}stories/{slug}/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sample")
+    copy_project(root)
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def texts(built) -> dict[str, str]:
+    return all_text(built / "site")
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_story_page_sitemap_and_search_follow_the_gate(slug, lang, built, texts):
+    site = built / "site"
+    published = lang in EXPECTED[slug][0]
+    page = site / url(slug, lang) / "index.html"
+    assert page.is_file() == published
+    sitemap = text_of(site / "sitemap.xml")
+    assert (f"<loc>https://ballata.example.org/{url(slug, lang)}</loc>" in sitemap) == published
+    assert (f"https://ballata.example.org/{url(slug, lang)}" in text_of(site / "sitemap.xml.gz")) \
+        == published
+    in_search = any(f'"url":"/{url(slug, lang)}"' in f for f in search_fragments(site))
+    assert in_search == published
+    if published:
+        assert TITLES[(slug, lang)] in text_of(page)
+    else:
+        title = TITLES[(slug, lang)]
+        other_published = [TITLES[(slug, o)] for o in ("id", "en") if o in EXPECTED[slug][0]]
+        if title not in other_published:
+            leaks = [name for name, text in texts.items() if title in text]
+            assert leaks == [], f"{title!r} of an excluded version is in {leaks}"
+
+
+def test_nothing_of_excluded_stories_reaches_any_file(built, texts):
+    for canary in CANARIES:
+        assert [name for name, text in texts.items() if canary in text] == []
+    for slug, (web, _, _) in EXPECTED.items():
+        if not web:
+            assert [name for name in texts if slug in name] == []
+            assert [name for name, text in texts.items() if f"/{slug}/" in text] == [], slug
+
+
+def test_no_silent_fallback_for_stories(built):
+    page = built / "site" / "en" / "stories" / "sekolah-di-ladang" / "index.html"
+    assert not page.exists()
+    assert not (built / "site" / "en" / "stories" / "hujan-di-keningau").exists()
+
+
+def test_language_switcher_leads_to_the_same_story_or_home(built):
+    both = text_of(built / "site" / "stories" / "paspor-ditahan" / "index.html")
+    assert 'href="../../en/stories/paspor-ditahan/" hreflang="en"' in both
+    only_id = text_of(built / "site" / "stories" / "sekolah-di-ladang" / "index.html")
+    assert 'href="../../en/" hreflang="en"' in only_id
+    english = text_of(built / "site" / "en" / "stories" / "paspor-ditahan" / "index.html")
+    assert 'href="../../../stories/paspor-ditahan/" hreflang="id"' in english
+
+
+def test_hreflang_alternates_in_head_and_sitemap(built):
+    head = text_of(built / "site" / "en" / "stories" / "jalan-pulang" / "index.html")
+    for lang, address in (("id", "stories/jalan-pulang/"), ("en", "en/stories/jalan-pulang/"),
+                          ("x-default", "stories/jalan-pulang/")):
+        assert (f'<link rel="alternate" hreflang="{lang}" '
+                f'href="https://ballata.example.org/{address}">') in head
+    only_id = text_of(built / "site" / "stories" / "sekolah-di-ladang" / "index.html")
+    assert 'hreflang="en" href="https://ballata.example.org/en/stories' not in only_id
+    sitemap = text_of(built / "site" / "sitemap.xml")
+    assert ('<xhtml:link rel="alternate" hreflang="en" '
+            'href="https://ballata.example.org/en/stories/jalan-pulang/"/>') in sitemap
+
+
+def test_pages_declare_their_language(built):
+    assert '<html lang="id"' in text_of(built / "site" / "stories" / "jalan-pulang" / "index.html")
+    assert '<html lang="en"' in text_of(built / "site" / "en" / "stories" / "jalan-pulang" / "index.html")
+    assert "Dituturkan oleh" in text_of(built / "site" / "stories" / "jalan-pulang" / "index.html")
+    assert "Told by" in text_of(built / "site" / "en" / "stories" / "jalan-pulang" / "index.html")
+
+
+def test_bylines_follow_attribution(built):
+    anonymous = text_of(built / "site" / "en" / "stories" / "malam-di-barak" / "index.html")
+    assert "The narrator is not named" in anonymous and "Told by" not in anonymous
+    pseudonym = text_of(built / "site" / "en" / "stories" / "paspor-ditahan" / "index.html")
+    assert re.search(r"Told by <strong>Ibu Sari</strong> <span[^>]*>\(pseudonym\)</span>", pseudonym)
+    named = text_of(built / "site" / "en" / "stories" / "gaji-tertunda" / "index.html")
+    assert "Told by <strong>Daeng Ratna</strong>" in named and "(pseudonym)" not in named
+
+
+EXTERNAL_FETCH = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio)\b[^>]*\bsrc\s*=\s*["']?(https?:)?//"""
+    r"""|<link\b(?=[^>]*\brel=["']?(?:stylesheet|preload|prefetch|icon|modulepreload|manifest))"""
+    r"""[^>]*\bhref\s*=\s*["']?(https?:)?//"""
+    r"""|url\(\s*["']?(https?:)?//|@import\s+["']?(https?:)?//""", re.IGNORECASE)
+
+
+def test_no_request_to_any_other_host(built, texts):
+    offenders = {name: EXTERNAL_FETCH.findall(text) for name, text in texts.items()
+                 if name.endswith((".html", ".css")) and EXTERNAL_FETCH.search(text)}
+    assert offenders == {}
+    assert not any(name.startswith("assets/javascripts/") for name in texts)
+    assert "fonts.googleapis" not in "".join(texts.values())
+
+
+def test_images_carry_no_metadata_and_are_resized(built):
+    source = REPO / "stories" / "paspor-ditahan" / "tangan.jpg"
+    with Image.open(source) as original:
+        assert original.getexif()  # the sample photo really does carry EXIF and GPS
+    pictures = sorted((built / "site").rglob("*.jpg"))
+    assert {p.name for p in pictures} == {"tangan.jpg", "tangan-480.jpg", "tangan-960.jpg"}
+    for picture in pictures:
+        raw = picture.read_bytes()
+        assert b"Exif" not in raw and b"CANARY" not in raw and b"http://ns.adobe.com/xap" not in raw
+        with Image.open(picture) as image:
+            assert not image.getexif()
+            assert not {"exif", "icc_profile", "comment", "xmp"} & set(image.info)
+            assert image.width <= 1600
+
+
+def test_images_are_responsive_and_lazy(built):
+    html = text_of(built / "site" / "stories" / "paspor-ditahan" / "index.html")
+    img = re.search(r"<img [^>]*tangan\.jpg[^>]*>", html).group(0)
+    for attribute in ('loading="lazy"', 'width="1600"', 'height="1067"', "tangan-480.jpg 480w"):
+        assert attribute in img
+
+
+def test_open_graph_preview_in_the_page_language(built):
+    html = text_of(built / "site" / "en" / "stories" / "paspor-ditahan" / "index.html")
+    assert '<meta property="og:title" content="The Passport They Kept">' in html
+    assert '<meta property="og:locale" content="en_GB">' in html
+    assert 'og:image" content="https://ballata.example.org/stories/paspor-ditahan/tangan.jpg"' in html
+
+
+def test_story_pages_stay_small(built):
+    for page in (built / "site").glob("**/stories/*/index.html"):
+        assert page.stat().st_size < 40_000, page
+
+
+def test_untranslated_page_says_so_in_the_readers_language(tmp_path):
+    root = copy_project(tmp_path)
+    (root / "content" / "about" / "index.en.md").unlink()
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
+    html = text_of(root / "site" / "en" / "about" / "index.html")
+    assert "This page has not been translated into English yet" in html
+    assert '<div lang="id">' in html and "Tentang kami" in html
+    assert 'hreflang="en"' not in re.search(r"<head>.*</head>", html, re.S).group(0).split("og:")[0]
+
+
+def test_failed_build_leaves_previous_site(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
+    before = tree_hash(root / "site")
+    yml = root / "stories" / "jalan-pulang" / "story.yml"
+    yml.write_text(yml.read_text().replace("status: given", "status: yes"))
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 1
+    assert "the previous site/ is unchanged" in capsys.readouterr().err
+    assert tree_hash(root / "site") == before
+    assert not [p for p in (root / "build").iterdir() if p.name.startswith("site.")]
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    root = copy_project(tmp_path)
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
+    assert tree_hash(root / "site") == tree_hash(built / "site")
+
+
+def test_plain_mkdocs_build_publishes_the_same_set(built, tmp_path):
+    root = copy_project(tmp_path)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1795651200", NO_MKDOCS_2_WARNING="1")  # 2026-11-26
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "out")],
+                            cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = lambda folder: sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert html(root / "out") == html(built / "site")
+    assert (root / "out" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_plain_mkdocs_build_stops_on_bad_consent(tmp_path):
+    root = copy_project(tmp_path)
+    yml = root / "stories" / "jalan-pulang" / "story.yml"
+    line = yml.read_text().splitlines().index("  status: given") + 1
+    yml.write_text(yml.read_text().replace("status: given", "status: yes"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "out")],
+                            cwd=root, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert (f"stories/jalan-pulang/story.yml:{line}: consent.status: expected one of given, pending, "
+            "withdrawn; got true (YAML reads yes") in result.stderr
+    assert not (root / "out").exists()
