@@ -1,0 +1,1 @@
+"""The website adapter: MkDocs + Material on top of the publish set."""

@@ -1,0 +1,57 @@
+"""Published images: re-encoded with no metadata at all, resized, in a few widths for srcset."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps
+
+MAX_WIDTH = 1600
+WIDTHS = (480, 960, MAX_WIDTH)
+"""Phones on slow data get the 480 px file; the largest is never wider than 1600 px."""
+JPEG_QUALITY = 78
+
+
+@dataclass(frozen=True)
+class Rendition:
+    path: str
+    """Site path."""
+    width: int
+    height: int
+    data: bytes
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        # No exif=, icc_profile= or comment: nothing of the original file's metadata is carried over.
+        image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=JPEG_QUALITY, method=4)
+    else:
+        image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def renditions(source: Path, site_path: str) -> list[Rendition]:
+    """The image at ``site_path`` (largest width) and its smaller variants ``name-480.jpg`` etc."""
+    with Image.open(source) as original:
+        fmt = {"JPEG": "JPEG", "WEBP": "WEBP"}.get(original.format or "", "PNG")
+        # Turn the picture upright first: the orientation tag is dropped with the rest of the EXIF.
+        upright = ImageOps.exif_transpose(original)
+        if upright.mode not in ("RGB", "RGBA", "L"):
+            upright = upright.convert("RGBA")
+        # A fresh image holds pixels only; metadata in .info would otherwise survive into PNG/WebP.
+        clean = Image.new(upright.mode, upright.size)
+        clean.paste(upright)
+    pure = PurePosixPath(site_path)
+    out = []
+    widths = sorted({w for w in WIDTHS if w < clean.width} | {min(clean.width, MAX_WIDTH)})
+    for width in widths:
+        height = round(clean.height * width / clean.width)
+        resized = clean if width == clean.width else clean.resize((width, height), Image.LANCZOS)
+        path = site_path if width == widths[-1] else str(pure.with_name(f"{pure.stem}-{width}{pure.suffix}"))
+        out.append(Rendition(path, width, height, _encode(resized, fmt)))
+    return out

@@ -1,0 +1,260 @@
+"""Site pages as view models built from the publish set. No MkDocs import: the plugin wraps these."""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import links
+from ..model import Attribution, Channel
+from ..publish import PageVersion, PublishSet, StoryVersion, media_path, page_url, story_url
+
+STRINGS_FILE = Path("theme") / "strings.yml"
+"""Relative to the project root: design lives in the project's theme/."""
+STORIES_PER_PAGE = 24
+SUMMARY_CHARS = 180
+
+
+class Strings:
+    """Interface words from theme/strings.yml, per language, falling back to English then the key."""
+
+    def __init__(self, path: Path) -> None:
+        self.table: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def get(self, key: str, lang: str, **values: object) -> str:
+        row = self.table.get(key, {})
+        text = row.get(lang) or row.get("en") or key
+        return text.format(**values) if values else text
+
+    def for_lang(self, lang: str) -> dict[str, str]:
+        return {key: self.get(key, lang) for key in self.table}
+
+
+@dataclass
+class SitePage:
+    src_uri: str
+    """Where MkDocs thinks the page's Markdown lives, e.g. ``en/stories/x/index.md``."""
+    url: str
+    lang: str
+    kind: str
+    """home, page, guide, story, story-index, search."""
+    title: str
+    description: str
+    markdown: str
+    content_lang: str
+    """Language of the text itself: differs from ``lang`` when a page is not yet translated."""
+    alternates: dict[str, str] = field(default_factory=dict)
+    """Language -> URL of each version in that language (hreflang)."""
+    switch: dict[str, str] = field(default_factory=dict)
+    """Language -> where the language switcher leads."""
+    data: dict[str, Any] = field(default_factory=dict)
+    image: str | None = None
+    """Site path of the picture shown when the link is shared."""
+
+
+def src_uri(url: str) -> str:
+    return f"{url}index.md"
+
+
+def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
+    """First paragraph as plain text, cut at a word boundary."""
+    for block in re.split(r"\n\s*\n", markdown):
+        block = block.strip()
+        if not block or block[0] in "#!<>|-*" and not block.startswith("**"):
+            continue
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", block)
+        text = re.sub(r"[*_`]+", "", text)
+        text = " ".join(text.split())
+        if len(text) > limit:
+            text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+        return text
+    return ""
+
+
+def rel_url(target: str, from_url: str) -> str:
+    """Link from the page at ``from_url`` to the site path ``target``, keeping a folder's slash."""
+    rel = posixpath.relpath("/" + target, "/" + from_url)
+    return rel + "/" if target.endswith("/") or target == "" else rel
+
+
+class SiteBuilder:
+    """Turns one publish set into the list of site pages."""
+
+    def __init__(self, ps: PublishSet, strings: Strings | None = None) -> None:
+        self.ps = ps
+        self.config = ps.config
+        self.strings = strings or Strings(ps.config.root / STRINGS_FILE)
+        self.web = ps.stories[Channel.WEB]
+        self.page_urls = {p.url for versions in ps.pages.values() for p in versions}
+
+    def home(self, lang: str) -> str:
+        return self.config.prefix(lang)
+
+    # Links -----------------------------------------------------------------------------------
+    def _markdown(self, body: str, url: str, version: StoryVersion | None) -> str:
+        """Rewrite site-absolute and media links so they work from this page under any base URL."""
+        def change(target: str) -> str:
+            if not links.is_internal(target):
+                return target
+            site_path = (version and media_path(version.story, target)) or links.resolve(target, url)
+            fragment = target[target.index("#"):] if "#" in target else ""
+            if site_path.endswith("/") or site_path == "":
+                return posixpath.relpath("/" + src_uri(site_path), "/" + url) + fragment
+            return posixpath.relpath("/" + site_path, "/" + url)
+        return links.rewrite(body, change)
+
+    # Pages -----------------------------------------------------------------------------------
+    def _switch(self, lang: str, alternates: dict[str, str]) -> dict[str, str]:
+        return {other: alternates.get(other, self.home(other)) for other in self.config.languages}
+
+    def story_page(self, v: StoryVersion) -> SitePage:
+        story, lang = v.story, v.lang
+        alternates = {other: story_url(self.config, other, story.slug)
+                      for other in self.config.languages
+                      if any(x.story.slug == story.slug for x in self.web[other])}
+        narrator = story.narrator
+        byline = narrator.byline()
+        media = [{"src": f"stories/{story.slug}/{m.file}", "alt": m.alt.get(lang, ""),
+                  "caption": m.caption.get(lang, ""),
+                  "in_text": m.file in v.text.body} for m in story.media]
+        return SitePage(
+            src_uri=src_uri(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
+            description=plain_summary(v.text.body), markdown=self._markdown(v.text.body, v.url, v),
+            content_lang=lang, alternates=alternates, switch=self._switch(lang, alternates),
+            image=media[0]["src"] if media else None,
+            data={
+                "byline": byline,
+                "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
+                "anonymous": narrator.attribution is Attribution.ANONYMOUS,
+                "from_to": self.strings.get("from_to", lang, region=story.region,
+                                            destination=story.destination),
+                "recorded": story.recorded.isoformat(),
+                "tags": [{"label": self.config.tag_label(t, lang),
+                          "url": rel_url(self._tag_url(lang, t), v.url)} for t in story.tags],
+                "media": media,
+            })
+
+    def general_page(self, p: PageVersion) -> SitePage:
+        page, lang = p.page, p.lang
+        translated = {other: page_url(self.config, other, page.key)
+                      for other in self.config.languages if other in page.texts}
+        kind = "home" if not page.key else ("guide" if page.section == "guides" and "/" in page.key
+                                            else "page")
+        return SitePage(
+            src_uri=src_uri(p.url), url=p.url, lang=lang, kind=kind, title=p.text.title,
+            description=str(p.text.meta.get("description") or plain_summary(p.text.body)),
+            markdown=self._markdown(p.text.body, p.url, None), content_lang=p.text.lang,
+            alternates=translated, switch=self._switch(lang, translated),
+            data={"translated": p.translated,
+                  "handout": bool(p.text.meta.get("handout"))})
+
+    def _tag_url(self, lang: str, tag: str) -> str:
+        return f"{self.config.prefix(lang)}stories/tags/{tag}/"
+
+    def _card(self, v: StoryVersion, from_url: str) -> dict[str, Any]:
+        narrator = v.story.narrator
+        return {"title": v.text.title, "url": rel_url(v.url, from_url),
+                "byline": narrator.byline(),
+                "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
+                "summary": plain_summary(v.text.body),
+                "from_to": self.strings.get("from_to", v.lang, region=v.story.region,
+                                            destination=v.story.destination)}
+
+    def listing(self, lang: str, versions: list[StoryVersion], base_url: str, title: str,
+                intro: PageVersion | None, tag: str | None) -> list[SitePage]:
+        """A paginated list of story cards; the first page carries the editors' intro, if any."""
+        versions = sorted(versions, key=lambda v: (v.story.recorded, v.story.slug), reverse=True)
+        total = max(1, math.ceil(len(versions) / STORIES_PER_PAGE))
+        tags = sorted({t for v in self.web[lang] for t in v.story.tags})
+        out = []
+        for n in range(1, total + 1):
+            url = base_url if n == 1 else f"{base_url}page/{n}/"
+            chunk = versions[(n - 1) * STORIES_PER_PAGE: n * STORIES_PER_PAGE]
+            pager = {"n": n, "total": total,
+                     "previous": rel_url(base_url if n == 2 else f"{base_url}page/{n - 1}/", url)
+                     if n > 1 else None,
+                     "next": rel_url(f"{base_url}page/{n + 1}/", url) if n < total else None}
+            # Tag pages exist in one language each; switching language leads to the story index.
+            alternates = ({other: page_url(self.config, other, "stories")
+                           for other in self.config.languages} if not tag and n == 1 else {})
+            out.append(SitePage(
+                src_uri=src_uri(url), url=url, lang=lang, kind="story-index", title=title,
+                description=plain_summary(intro.text.body) if intro else title,
+                markdown=self._markdown(intro.text.body, url, None) if intro and n == 1 else "",
+                content_lang=intro.text.lang if intro else lang, alternates=alternates,
+                switch=self._switch(lang, alternates),
+                data={"cards": [self._card(v, url) for v in chunk], "pager": pager,
+                      "translated": intro.translated if intro else True,
+                      "all_url": rel_url(page_url(self.config, lang, "stories"), url),
+                      "tag": self.config.tag_label(tag, lang) if tag else None,
+                      "tags": [{"label": self.config.tag_label(t, lang),
+                                "url": rel_url(self._tag_url(lang, t), url),
+                                "current": t == tag} for t in tags]}))
+        return out
+
+    def search_page(self, lang: str) -> SitePage:
+        url = f"{self.config.prefix(lang)}search/"
+        alternates = {other: f"{self.config.prefix(other)}search/" for other in self.config.languages}
+        return SitePage(src_uri=src_uri(url), url=url, lang=lang, kind="search",
+                        title=self.strings.get("search_title", lang),
+                        description=self.strings.get("search_placeholder", lang), markdown="",
+                        content_lang=lang, alternates=alternates,
+                        switch=self._switch(lang, alternates))
+
+    def pages(self) -> list[SitePage]:
+        out: list[SitePage] = []
+        for lang in self.config.languages:
+            intro = None
+            for p in self.ps.pages[lang]:
+                if p.page.key == "stories":
+                    intro = p
+                else:
+                    out.append(self.general_page(p))
+            title = intro.text.title if intro else self.strings.get("stories", lang)
+            out += self.listing(lang, self.web[lang], page_url(self.config, lang, "stories"), title,
+                                intro, None)
+            for tag in sorted({t for v in self.web[lang] for t in v.story.tags}):
+                tagged = [v for v in self.web[lang] if tag in v.story.tags]
+                out += self.listing(lang, tagged, self._tag_url(lang, tag),
+                                    f"{self.strings.get('stories_tagged', lang)}: "
+                                    f"{self.config.tag_label(tag, lang)}", None, tag)
+            out += [self.story_page(v) for v in self.web[lang]]
+            out.append(self.search_page(lang))
+        return out
+
+    def nav(self, lang: str, current_url: str) -> list[dict[str, Any]]:
+        """The few sections every page links to (site paths): it does not grow with the stories."""
+        items = []
+        for key, label in (("", "home"), ("stories", "stories"), ("guides", "guides"),
+                           ("statistics", "statistics"), ("about", "about")):
+            url = page_url(self.config, lang, key)
+            if key and url not in self.page_urls and key != "stories":
+                continue
+            active = current_url == url if not key else current_url.startswith(url)
+            items.append({"title": self.strings.get(label, lang), "url": url, "active": active})
+        return items
+
+    def not_found_page(self) -> SitePage:
+        lang = self.config.default_language
+        return SitePage(src_uri="404.html", url="404.html", lang=lang, kind="404",
+                        title="404", description="", markdown="", content_lang=lang,
+                        switch=self._switch(lang, {}))
+
+    def media_files(self) -> dict[str, Path]:
+        """Site path -> source file of every image a published web page carries."""
+        out: dict[str, Path] = {}
+        for versions in self.web.values():
+            for v in versions:
+                for m in v.story.media:
+                    out[f"stories/{v.story.slug}/{m.file}"] = self.config.root / v.story.folder / m.file
+        for versions in self.ps.pages.values():
+            for p in versions:
+                for asset in p.page.assets:
+                    out[asset.removeprefix("content/")] = self.config.root / asset
+        return out
