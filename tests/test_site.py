@@ -226,3 +226,13 @@ def test_plain_mkdocs_build_stops_on_bad_consent(tmp_path):
     assert (f"stories/jalan-pulang/story.yml:{line}: consent.status: expected one of given, pending, "
             "withdrawn; got true (YAML reads yes") in result.stderr
     assert not (root / "out").exists()
+
+
+def test_a_first_line_that_looks_like_metadata_is_kept(tmp_path):
+    root = copy_project(tmp_path)
+    text = root / "stories" / "jalan-pulang" / "index.id.md"
+    text.write_text("Catatan: kalimat pertama yang ia setujui.\n\n" + text.read_text())
+    assert main(["consent", "approve", "jalan-pulang", "id", "--root", str(root)]) == 0
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
+    html = text_of(root / "site" / "stories" / "jalan-pulang" / "index.html")
+    assert "Catatan: kalimat pertama yang ia setujui." in html

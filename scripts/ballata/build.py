@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import publish
+from . import privacy, publish
 from .config import Config, load_config
-from .errors import Level, Problem, Problems, UsageError
+from .errors import BallataError, Level, Problem, Problems, UsageError
 from .model import Project
 from .readers import read_project
 
@@ -76,6 +76,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
     config = load_config(root)
     read_problems = Problems()
     project = read_project(config, read_problems)
+    secrets = privacy.load_register(config, read_problems)
     log.info("read %d stories and %d pages", len(project.stories) + len(project.invalid_stories),
              len(project.pages))
     bad: set[str] = set()
@@ -84,7 +85,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
         if exclude_invalid:
             bad |= read_problems.files_with_errors()
             _drop(project, bad)
-        publish_set = publish.build_publish_set(project, config, build_date, problems)
+        publish_set = publish.build_publish_set(project, config, build_date, problems, secrets)
         if not exclude_invalid or not (problems.files_with_errors() - read_problems.files_with_errors()):
             break
         read_problems = Problems(list(problems.items))
@@ -132,6 +133,11 @@ def build(root: Path, build_date: dt.date, *, exclude_invalid: bool = False,
     try:
         build_site(gathered, staging)
         swap_into_place(staging, root / "site")
+    except BallataError as exc:
+        for problem in exc.problems:
+            gathered.problems.add(problem)
+        write_report(gathered, root)
+        return gathered
     finally:
         if staging.exists():
             shutil.rmtree(staging)

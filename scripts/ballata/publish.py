@@ -47,6 +47,10 @@ class PublishSet:
     decisions: dict[str, dict[tuple[Channel, str], consent.Decision]]
     invalid_stories: dict[str, str]
     problems: Problems = field(default_factory=Problems)
+    secrets: list[privacy.Secret] = field(default_factory=list)
+    all_stories: dict[str, Story] = field(default_factory=dict)
+    """Every valid story, published or not: only the output audit reads it, to look for leaks."""
+    """The private register: never published, used by the scans and the output audit."""
 
     def web_urls(self) -> set[str]:
         urls = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}
@@ -67,7 +71,7 @@ def page_url(config: Config, lang: str, key: str) -> str:
 
 
 def build_publish_set(project: Project, config: Config, build_date: dt.date,
-                      problems: Problems) -> PublishSet:
+                      problems: Problems, secrets: list[privacy.Secret] | None = None) -> PublishSet:
     stories: dict[Channel, dict[str, list[StoryVersion]]] = {
         channel: {lang: [] for lang in config.languages} for channel in Channel}
     decisions: dict[str, dict[tuple[Channel, str], consent.Decision]] = {}
@@ -89,7 +93,8 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
                 (page.texts[other] for other in config.languages if other in page.texts))
             pages[lang].append(PageVersion(page, lang, text, page_url(config, lang, key)))
     published = PublishSet(config, build_date, stories, pages, decisions,
-                           dict(project.invalid_stories), problems)
+                           dict(project.invalid_stories), problems, secrets or [],
+                           dict(project.stories))
     _check_published(published, project, problems)
     return published
 
@@ -129,13 +134,16 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
     story_urls = {story_url(ps.config, lang, slug): (slug, lang)
                   for slug in list(project.stories) + list(project.invalid_stories)
                   for lang in ps.config.languages}
+    for slug, story in sorted(project.stories.items()):
+        langs = sorted({lang for (channel, lang), d in ps.decisions[slug].items() if d.published})
+        if langs:
+            privacy.scan_story_fields(story, langs, ps.secrets, problems)
     checked_paths: set[str] = set()
     for text, url, story in _published_texts(ps):
         if text.path in checked_paths and story:
             continue
         checked_paths.add(text.path)
-        privacy.scan_raw_html(text, problems)
-        privacy.scan_identifiers(text, story is not None, ps.config, problems)
+        privacy.scan_text(text, story is not None, ps.config, ps.secrets, problems)
         for link in links.find_links(text.body):
             if not links.is_internal(link.target):
                 continue

@@ -51,5 +51,8 @@ def build_site(gathered: Gathered, site_dir: Path) -> None:
             plugin.gathered = gathered  # type: ignore[attr-defined]
             build(config)
         except MkDocsException as exc:
+            found = getattr(plugin, "audit_problems", None)
+            if found:
+                raise BallataError(found) from None
             raise BallataError([Problem("mkdocs.yml", f"the website could not be built: {exc}")]) \
                 from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .. import audit
 from ..build import Gathered, gather, resolve_build_date
 from ..errors import BallataError
 from . import images, search
@@ -40,6 +42,8 @@ def _problems_text(problems: list[Any]) -> str:
 class BallataPlugin(BasePlugin[BallataPluginConfig]):
     gathered: Gathered | None = None
     """Set by `ballata build`, which has gathered already; plain `mkdocs build` gathers here."""
+    audit_problems: list[Any] = []
+    """What the output audit found in the last build."""
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent
@@ -69,7 +73,10 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
                 and not f.src_uri.startswith("assets/javascripts/")]
         out = Files(kept)
         for page in self.pages.values():
-            out.append(File.generated(config, page.src_uri, content=page.markdown))
+            # An explicit (empty) front matter: otherwise MkDocs reads a first line such as
+            # "Catatan: ..." as metadata and drops it from the text she approved.
+            out.append(File.generated(config, page.src_uri,
+                                      content="---\ngenerator: ballata\n---\n" + page.markdown))
         for site_path, source in sorted(self.builder.media_files().items()):
             self.renditions[site_path] = images.renditions(source, site_path)
             for r in self.renditions[site_path]:
@@ -145,8 +152,15 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         return env
 
     def on_post_build(self, config: Any) -> None:
+        site_dir = Path(config.site_dir)
         if self.config.search:
-            search.index(Path(config.site_dir))
+            search.index(site_dir)
+        self.audit_problems = audit.audit_site(self.gathered.publish_set, site_dir)  # type: ignore[union-attr]
+        if self.audit_problems:
+            # Plain `mkdocs build` writes in place: a site that failed the audit must not stay.
+            shutil.rmtree(site_dir, ignore_errors=True)
+            raise PluginError(_problems_text(self.audit_problems)
+                              + "\nThe output audit failed: the site was removed.")
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent

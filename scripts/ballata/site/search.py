@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,3 +19,8 @@ def index(site_dir: Path) -> None:
         raise BallataError([Problem("(search index)", "Pagefind could not index the site: "
                                     + (result.stderr or result.stdout).strip()[-2000:],
                                     tip="Reinstall with `make build`; pagefind[bin] provides it.")])
+    # Pagefind lists languages in hash-map order, which changes from run to run.
+    entry = site_dir / "pagefind" / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                     encoding="utf-8")
