@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import privacy, publish
+from . import privacy, publish, takedown
 from .config import Config, load_config
 from .errors import BallataError, Level, Problem, Problems, UsageError
 from .model import Project
@@ -133,6 +133,10 @@ def build(root: Path, build_date: dt.date, *, exclude_invalid: bool = False,
     try:
         build_site(gathered, staging)
         swap_into_place(staging, root / "site")
+        gone = takedown.record(root / "site", work, gathered.config.site_url or "/", build_date)
+        if gone:
+            log.warning("%d address(es) disappeared since the previous build: see build/takedown.md",
+                        len(gone))
     except BallataError as exc:
         for problem in exc.problems:
             gathered.problems.add(problem)

@@ -125,6 +125,44 @@ def serve(root: Path, dev_addr: str) -> None:
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr)
 
 
+@cli.command()
+@ROOT_OPTION
+@DATE_OPTION
+@click.option("--days", default=60, show_default=True, type=click.IntRange(min=0),
+              help="Warn about consents expiring within this many days.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_guarded
+def report(root: Path, date: str | None, days: int, as_json: bool) -> None:
+    """What editors should do next: renew consents, approve texts, translate."""
+    from .config import load_config
+    from .editors import editors_report
+    from .readers import read_project
+
+    config = load_config(root)
+    problems = Problems()
+    today = build_mod.resolve_build_date(date)
+    found = editors_report(read_project(config, problems), config, today, days)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        sections = [
+            (f"Consent expiring within {days} days (ask her whether she renews it)",
+             [f"{s}: expires {d}" for s, d in found.expiring]),
+            ("Consent expired (no longer published)", [f"{s}: expired {d}" for s, d in found.expired]),
+            ("Waiting for consent (pending)", found.pending),
+            ("Texts she has not approved as they are now",
+             [f"{s} ({lang}): ballata consent approve {s} {lang}" for s, lang in found.not_approved]),
+            ("Translations missing", [f"{s}: no {lang}" for s, lang in found.missing]),
+            ("Translations older than their source", [f"{t} (source {s} changed)"
+                                                      for t, s in found.stale]),
+        ]
+        for title, items in sections:
+            click.echo(f"{title}: {len(items)}")
+            for item in items:
+                click.echo(f"  - {item}")
+    _echo_problems(problems)
+
+
 @cli.group()
 def new() -> None:
     """Create new sources from templates."""

@@ -71,13 +71,15 @@ STORY = Group({
                                   "`ballata new story` writes a template."),
 })
 
-STORY_FRONT_MATTER = Group({"title": Field(TextType(), required=False)})
+TRANSLATED_FROM = Field(TextType(FINGERPRINT.pattern, "a fingerprint sha256:… of the source text"),
+                        required=False, doc="The fingerprint of the text this one was translated from.")
+STORY_FRONT_MATTER = Group({"title": Field(TextType(), required=False),
+                            "translated_from": TRANSLATED_FROM})
 PAGE_FRONT_MATTER = Group({
     "title": Field(TextType(), required=False),
     "description": Field(TextType(), required=False),
     "handout": Field(Bool(), required=False, default=False),
-    "translated_from": Field(TextType(FINGERPRINT.pattern, "a fingerprint sha256:…"),
-                             required=False),
+    "translated_from": TRANSLATED_FROM,
 })
 
 
