@@ -33,14 +33,18 @@ def page(site_url):
         browser.close()
 
 
+SETTLED = """() => {
+  const message = document.querySelector('.pagefind-ui__message');
+  if (!message || message.textContent.includes('...')) return false;
+  // The count shows first; each result's link appears once its fragment has loaded.
+  return document.querySelectorAll('.pagefind-ui__result').length
+      === document.querySelectorAll('.pagefind-ui__result-link').length;
+}"""
+
+
 def results(page, url: str) -> list[str]:
     page.goto(url)
-    try:
-        page.wait_for_selector(".pagefind-ui__result-link, .pagefind-ui__message", timeout=10_000)
-        page.wait_for_function("!document.querySelector('.pagefind-ui__message')"
-                               "?.textContent.includes('...')", timeout=10_000)
-    except playwright.Error:
-        pass
+    page.wait_for_function(SETTLED, timeout=20_000)
     return [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
 
 
