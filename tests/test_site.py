@@ -236,3 +236,27 @@ def test_a_first_line_that_looks_like_metadata_is_kept(tmp_path):
     assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
     html = text_of(root / "site" / "stories" / "jalan-pulang" / "index.html")
     assert "Catatan: kalimat pertama yang ia setujui." in html
+
+
+@pytest.mark.parametrize("lang, prefix, words", [
+    ("id", "", ["Desa A", "Jumlah orang", "(resmi)", "Catatan resmi, seluruh", "Unduh tabel (CSV)"]),
+    ("en", "en/", ["Village A", "Number of people", "(official)", "Official register, whole",
+                   "Download the table (CSV)"]),
+])
+def test_statistics_page_has_table_chart_and_source(lang, prefix, words, built):
+    html = text_of(built / "site" / prefix / "statistics" / "pekerja-migran" / "index.html")
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    for word in words[:4]:
+        assert word in svg or word in html
+    assert words[4] in html
+    assert "<caption>" in html and '<th scope="col">' in html and "–" in html
+    other = "Village A" if lang == "id" else "Desa A"
+    assert other not in svg
+
+
+def test_only_the_safe_table_is_downloadable(built, texts):
+    csv = (built / "site" / "statistics" / "pekerja-migran" / "table.csv").read_text()
+    assert csv == (REPO / "content/statistics/pekerja-migran/table.csv").read_text()
+    assert not [name for name in texts if name.endswith(".csv") and "pekerja-migran" not in name]
+    assert not any("RT-0" in text for text in texts.values())   # household codes of the raw file

@@ -16,6 +16,7 @@ from . import privacy, publish, takedown
 from .config import Config, load_config
 from .errors import BallataError, Level, Problem, Problems, UsageError
 from .model import Project
+from .datasets import read_datasets
 from .readers import read_project
 
 log = logging.getLogger("ballata.progress")
@@ -76,6 +77,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
     config = load_config(root)
     read_problems = Problems()
     project = read_project(config, read_problems)
+    project.datasets = read_datasets(config, read_problems)
     secrets = privacy.load_register(config, read_problems)
     log.info("read %d stories and %d pages", len(project.stories) + len(project.invalid_stories),
              len(project.pages))

@@ -164,6 +164,41 @@ def report(root: Path, date: str | None, days: int, as_json: bool) -> None:
 
 
 @cli.group()
+def stats() -> None:
+    """Community-mapping statistics."""
+
+
+@stats.command("aggregate")
+@click.argument("raw", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", required=True, metavar="COL[,COL]", help="One or two columns to count by.")
+@click.option("--weight", metavar="COL", help="Column holding how many people a record stands for.")
+@click.option("--threshold", default=10, show_default=True, type=click.IntRange(min=2),
+              help="Counts from 1 to this minus one are hidden.")
+@click.option("--measure", default="people", show_default=True, help="Name of the count column.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def stats_aggregate(raw: Path, by: str, weight: str | None, threshold: int, measure: str,
+                    out: Path) -> None:
+    """Count raw records (kept in private/) into a table.csv that is safe to publish."""
+    from . import statistics
+
+    columns = [c.strip() for c in by.split(",") if c.strip()]
+    if not 1 <= len(columns) <= 2:
+        raise click.UsageError("--by takes one or two column names, e.g. --by village,status")
+    try:
+        records = statistics.read_records(raw, columns, weight)
+    except (statistics.AggregateError, UnicodeDecodeError) as exc:
+        message = str(exc) if isinstance(exc, statistics.AggregateError) else \
+            f"{raw}: the file is not UTF-8 text; save it again as CSV UTF-8"
+        click.echo(f"ERROR {message}", err=True)
+        sys.exit(1)
+    table = statistics.suppress(statistics.count(records, columns, measure), threshold)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(statistics.to_csv(table), encoding="utf-8")
+    click.echo(f"Wrote {out}: {len(table.values)} cells from {len(records)} records, "
+               f"{len(table.hidden)} hidden (threshold {threshold}).")
+
+
+@cli.group()
 def new() -> None:
     """Create new sources from templates."""
 

@@ -126,3 +126,43 @@ class Project:
     invalid_stories: dict[str, str] = field(default_factory=dict)
     """Slug -> story.yml path of stories that failed validation."""
     pages: dict[str, Page] = field(default_factory=dict)
+    datasets: dict[str, "Dataset"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    column: str
+    label: dict[str, str]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Category as written in table.csv -> its label per language."""
+
+    def value_label(self, value: str, lang: str) -> str:
+        return self.values.get(value, {}).get(lang) or value
+
+
+@dataclass(frozen=True)
+class Official:
+    """A public figure shown for comparison; public already, so never suppressed."""
+
+    label: dict[str, str]
+    value: int
+    source: dict[str, str]
+
+
+@dataclass
+class Dataset:
+    key: str
+    """Folder under content/, e.g. ``statistics/pekerja-migran``."""
+    folder: str
+    title: dict[str, str]
+    source: dict[str, str]
+    collected: str
+    threshold: int
+    dimensions: list[Dimension]
+    measure: Dimension
+    official: list[Official]
+    chart_title: dict[str, str]
+    table: object
+    """The checked :class:`ballata.statistics.Table`."""
+    csv_text: str
+    """table.csv exactly as published for download."""

@@ -9,7 +9,7 @@ from typing import Any
 from . import consent, links, privacy
 from .config import Config
 from .errors import Problems
-from .model import Channel, Page, Project, Story, Text
+from .model import Channel, Dataset, Page, Project, Story, Text
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class PublishSet:
     invalid_stories: dict[str, str]
     problems: Problems = field(default_factory=Problems)
     secrets: list[privacy.Secret] = field(default_factory=list)
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    """Statistics whose tables passed the safety check: aggregated, so free of consent."""
     all_stories: dict[str, Story] = field(default_factory=dict)
     """Every valid story, published or not: only the output audit reads it, to look for leaks."""
     """The private register: never published, used by the scans and the output audit."""
@@ -94,7 +96,7 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
             pages[lang].append(PageVersion(page, lang, text, page_url(config, lang, key)))
     published = PublishSet(config, build_date, stories, pages, decisions,
                            dict(project.invalid_stories), problems, secrets or [],
-                           dict(project.stories))
+                           dict(project.datasets), dict(project.stories))
     _check_published(published, project, problems)
     return published
 

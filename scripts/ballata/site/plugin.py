@@ -77,6 +77,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             # "Catatan: ..." as metadata and drops it from the text she approved.
             out.append(File.generated(config, page.src_uri,
                                       content="---\ngenerator: ballata\n---\n" + page.markdown))
+        for site_path, data in sorted(self.builder.downloads().items()):
+            out.append(File.generated(config, site_path, content=data))
         for site_path, source in sorted(self.builder.media_files().items()):
             self.renditions[site_path] = images.renditions(source, site_path)
             for r in self.renditions[site_path]:

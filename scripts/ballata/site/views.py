@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from .. import links
-from ..model import Attribution, Channel
+from .. import charts, links
+from ..model import Attribution, Channel, Dataset
 from ..publish import PageVersion, PublishSet, StoryVersion, media_path, page_url, story_url
+from ..statistics import Table
 
 STRINGS_FILE = Path("theme") / "strings.yml"
 """Relative to the project root: design lives in the project's theme/."""
@@ -144,15 +145,65 @@ class SiteBuilder:
         page, lang = p.page, p.lang
         translated = {other: page_url(self.config, other, page.key)
                       for other in self.config.languages if other in page.texts}
-        kind = "home" if not page.key else ("guide" if page.section == "guides" and "/" in page.key
-                                            else "page")
+        dataset = self.ps.datasets.get(page.key)
+        kind = ("home" if not page.key else "dataset" if dataset else
+                "guide" if page.section == "guides" and "/" in page.key else "page")
+        data: dict[str, Any] = {"translated": p.translated,
+                                "handout": bool(p.text.meta.get("handout")),
+                                "children": self._children(page.key, lang, p.url)}
+        if dataset:
+            data["dataset"] = self._dataset(dataset, lang, p.url)
         return SitePage(
             src_uri=src_uri(p.url), url=p.url, lang=lang, kind=kind, title=p.text.title,
             description=str(p.text.meta.get("description") or plain_summary(p.text.body)),
             markdown=self._markdown(p.text.body, p.url, None), content_lang=p.text.lang,
-            alternates=translated, switch=self._switch(lang, translated),
-            data={"translated": p.translated,
-                  "handout": bool(p.text.meta.get("handout"))})
+            alternates=translated, switch=self._switch(lang, translated), data=data)
+
+    def _children(self, key: str, lang: str, from_url: str) -> list[dict[str, str]]:
+        """The pages one level below a section index (guides, statistics), for its list."""
+        if key not in ("guides", "statistics"):
+            return []
+        return [{"title": p.text.title, "url": rel_url(p.url, from_url),
+                 "description": str(p.text.meta.get("description") or plain_summary(p.text.body))}
+                for p in self.ps.pages[lang] if p.page.key.startswith(key + "/")]
+
+    def _dataset(self, dataset: Dataset, lang: str, from_url: str) -> dict[str, Any]:
+        table: Table = dataset.table  # type: ignore[assignment]
+        t = lambda key, **kw: self.strings.get(key, lang, **kw)  # noqa: E731
+        hidden = t("hidden_value")
+
+        def shown(value: int | None, is_hidden: bool = False) -> str:
+            return hidden if is_hidden or value is None else f"{value:,}".replace(",", ".")
+
+        first = dataset.dimensions[0]
+        last = dataset.dimensions[-1]
+        rows = [{"label": first.value_label(r, lang) if table.two_dimensional else "",
+                 "cells": [shown(table.values[(r, c)], (r, c) in table.hidden) for c in table.cols],
+                 "total": shown(table.row_totals.get(r))} for r in table.rows]
+        chart_items = charts.bars(dataset, lang, hidden, t("official_suffix"))
+        description = t("chart_description", items="; ".join(
+            f"{label}: {hidden if value is None else value}" for label, value, _ in chart_items))
+        title = dataset.chart_title.get(lang, dataset.title.get(lang, ""))
+        return {
+            "caption": dataset.title.get(lang, ""),
+            "row_header": first.label.get(lang, "") if table.two_dimensional else "",
+            "col_headers": [last.value_label(c, lang) for c in table.cols],
+            "col_group": last.label.get(lang, ""),
+            "measure": dataset.measure.label.get(lang, ""),
+            "two_dimensional": table.two_dimensional,
+            "rows": rows,
+            "col_totals": [shown(table.col_totals.get(c)) for c in table.cols],
+            "grand_total": shown(table.grand_total),
+            "note": t("hidden_note", k=dataset.threshold),
+            "chart": charts.bar_chart_svg(dataset, lang, title=title, description=description,
+                                          hidden_label=hidden, official_suffix=t("official_suffix"),
+                                          value_label=dataset.measure.label.get(lang, "")),
+            "official": [{"label": o.label.get(lang, ""), "value": shown(o.value),
+                          "source": o.source.get(lang, "")} for o in dataset.official],
+            "source": dataset.source.get(lang, ""),
+            "collected": dataset.collected,
+            "csv": rel_url(f"{dataset.key}/table.csv", from_url),
+        }
 
     def _tag_url(self, lang: str, tag: str) -> str:
         return f"{self.config.prefix(lang)}stories/tags/{tag}/"
@@ -245,6 +296,10 @@ class SiteBuilder:
         return SitePage(src_uri="404.html", url="404.html", lang=lang, kind="404",
                         title="404", description="", markdown="", content_lang=lang,
                         switch=self._switch(lang, {}))
+
+    def downloads(self) -> dict[str, bytes]:
+        """Site path -> bytes of the published (checked, aggregated) tables."""
+        return {f"{key}/table.csv": d.csv_text.encode("utf-8") for key, d in self.ps.datasets.items()}
 
     def media_files(self) -> dict[str, Path]:
         """Site path -> source file of every image a published web page carries."""

@@ -1,0 +1,66 @@
+"""SVG charts of published (already safe) tables, labelled in one language. Used by site and zine."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import textwrap
+
+from .model import Dataset
+from .statistics import Table
+
+
+def bars(dataset: Dataset, lang: str, hidden_label: str, official_suffix: str) -> list[tuple[str, int | None, bool]]:
+    """(label, value or None when hidden, is_official) for each bar, top to bottom."""
+    table: Table = dataset.table  # type: ignore[assignment]
+    if table.two_dimensional:
+        first = dataset.dimensions[0]
+        items = [(first.value_label(r, lang), table.row_totals.get(r), False) for r in table.rows]
+    else:
+        only = dataset.dimensions[0]
+        items = [(only.value_label(c, lang), None if (table.rows[0], c) in table.hidden
+                  else table.values[(table.rows[0], c)], False) for c in table.cols]
+    items += [(f"{o.label[lang]} {official_suffix}".strip(), o.value, True) for o in dataset.official]
+    return items
+
+
+def bar_chart_svg(dataset: Dataset, lang: str, *, title: str, description: str, hidden_label: str,
+                  official_suffix: str, value_label: str) -> str:
+    """A horizontal bar chart; hatching tells the official figures apart without colour."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    items = bars(dataset, lang, hidden_label, official_suffix)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ballata",
+                                "font.family": "sans-serif", "font.size": 11}):
+        fig, ax = plt.subplots(figsize=(5.2, 0.6 * len(items) + 1.0))
+        # Wrapped, so a long label does not squeeze the bars on a phone screen.
+        labels = [textwrap.fill(label, 16) for label, _, _ in items][::-1]
+        values = [value or 0 for _, value, _ in items][::-1]
+        officials = [official for _, _, official in items][::-1]
+        ax.barh(labels, values, color=["#ffffff" if o else "#4a4a4a" for o in officials],
+                edgecolor="#1a1a1a", hatch=None, linewidth=0.8)
+        for patch, official in zip(ax.patches, officials):
+            if official:
+                patch.set_hatch("///")
+        top = max(values + [1])
+        for y, (value, (_, shown, _)) in enumerate(zip(values, items[::-1])):
+            ax.text(value + top * 0.01, y, hidden_label if shown is None else str(shown),
+                    va="center", fontsize=9)
+        ax.set_xlim(0, top * 1.15)
+        ax.set_xlabel(value_label)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE: it is embedded in HTML
+    ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", dataset.key.lower()) + f"-{lang}"
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
+    head = (f'<title id="{ident}-title">{html.escape(title)}</title>'
+            f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
+    return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
