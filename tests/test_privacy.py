@@ -10,7 +10,8 @@ from conftest import BUILD_DATE, copy_project
 from site_helpers import all_text, tree_hash
 from ballata.cli import main
 from ballata.privacy import fold
-from ballata.site import images, views
+from ballata import images
+from ballata.site import views
 
 REAL_NAME = "Sitti Rahmawati"
 REGISTER = f"""\

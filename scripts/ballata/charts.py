@@ -7,8 +7,11 @@ import io
 import re
 import textwrap
 
+from typing import Any
+
 from .model import Dataset
 from .statistics import Table
+from .strings import Strings
 
 
 def bars(dataset: Dataset, lang: str, hidden_label: str, official_suffix: str) -> list[tuple[str, int | None, bool]]:
@@ -64,3 +67,40 @@ def bar_chart_svg(dataset: Dataset, lang: str, *, title: str, description: str, 
     head = (f'<title id="{ident}-title">{html.escape(title)}</title>'
             f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
+
+
+def dataset_view(dataset: Dataset, lang: str, strings: Strings) -> dict[str, Any]:
+    """What a page or a zine shows of a dataset: table, chart, note, official figures, source."""
+    table: Table = dataset.table  # type: ignore[assignment]
+    t = lambda key, **kw: strings.get(key, lang, **kw)  # noqa: E731
+    hidden = t("hidden_value")
+
+    def shown(value: int | None, is_hidden: bool = False) -> str:
+        return hidden if is_hidden or value is None else f"{value:,}".replace(",", ".")
+
+    first, last = dataset.dimensions[0], dataset.dimensions[-1]
+    rows = [{"label": first.value_label(r, lang) if table.two_dimensional else "",
+             "cells": [shown(table.values[(r, c)], (r, c) in table.hidden) for c in table.cols],
+             "total": shown(table.row_totals.get(r))} for r in table.rows]
+    items = bars(dataset, lang, hidden, t("official_suffix"))
+    description = t("chart_description", items="; ".join(
+        f"{label}: {hidden if value is None else value}" for label, value, _ in items))
+    return {
+        "caption": dataset.title.get(lang, ""),
+        "row_header": first.label.get(lang, "") if table.two_dimensional else "",
+        "col_headers": [last.value_label(c, lang) for c in table.cols],
+        "measure": dataset.measure.label.get(lang, ""),
+        "two_dimensional": table.two_dimensional,
+        "rows": rows,
+        "col_totals": [shown(table.col_totals.get(c)) for c in table.cols],
+        "grand_total": shown(table.grand_total),
+        "note": t("hidden_note", k=dataset.threshold),
+        "chart": bar_chart_svg(dataset, lang, title=dataset.chart_title.get(lang, ""),
+                               description=description, hidden_label=hidden,
+                               official_suffix=t("official_suffix"),
+                               value_label=dataset.measure.label.get(lang, "")),
+        "official": [{"label": o.label.get(lang, ""), "value": shown(o.value),
+                      "source": o.source.get(lang, "")} for o in dataset.official],
+        "source": dataset.source.get(lang, ""),
+        "collected": dataset.collected,
+    }

@@ -19,7 +19,8 @@ from mkdocs.structure.files import File, Files
 from .. import audit
 from ..build import Gathered, gather, resolve_build_date
 from ..errors import BallataError
-from . import images, search
+from .. import images
+from . import search
 from .views import SiteBuilder, SitePage, rel_url
 
 log = logging.getLogger("mkdocs.plugins.ballata")

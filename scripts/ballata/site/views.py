@@ -9,33 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import charts, links
 from ..model import Attribution, Channel, Dataset
 from ..publish import PageVersion, PublishSet, StoryVersion, media_path, page_url, story_url
-from ..statistics import Table
+from ..strings import STRINGS_FILE, Strings
 
-STRINGS_FILE = Path("theme") / "strings.yml"
-"""Relative to the project root: design lives in the project's theme/."""
 STORIES_PER_PAGE = 24
 SUMMARY_CHARS = 180
-
-
-class Strings:
-    """Interface words from theme/strings.yml, per language, falling back to English then the key."""
-
-    def __init__(self, path: Path) -> None:
-        self.table: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-
-    def get(self, key: str, lang: str, **values: object) -> str:
-        row = self.table.get(key, {})
-        text = row.get(lang) or row.get("en") or key
-        return text.format(**values) if values else text
-
-    def for_lang(self, lang: str) -> dict[str, str]:
-        return {key: self.get(key, lang) for key in self.table}
-
 
 @dataclass
 class SitePage:
@@ -168,42 +148,9 @@ class SiteBuilder:
                 for p in self.ps.pages[lang] if p.page.key.startswith(key + "/")]
 
     def _dataset(self, dataset: Dataset, lang: str, from_url: str) -> dict[str, Any]:
-        table: Table = dataset.table  # type: ignore[assignment]
-        t = lambda key, **kw: self.strings.get(key, lang, **kw)  # noqa: E731
-        hidden = t("hidden_value")
-
-        def shown(value: int | None, is_hidden: bool = False) -> str:
-            return hidden if is_hidden or value is None else f"{value:,}".replace(",", ".")
-
-        first = dataset.dimensions[0]
-        last = dataset.dimensions[-1]
-        rows = [{"label": first.value_label(r, lang) if table.two_dimensional else "",
-                 "cells": [shown(table.values[(r, c)], (r, c) in table.hidden) for c in table.cols],
-                 "total": shown(table.row_totals.get(r))} for r in table.rows]
-        chart_items = charts.bars(dataset, lang, hidden, t("official_suffix"))
-        description = t("chart_description", items="; ".join(
-            f"{label}: {hidden if value is None else value}" for label, value, _ in chart_items))
-        title = dataset.chart_title.get(lang, dataset.title.get(lang, ""))
-        return {
-            "caption": dataset.title.get(lang, ""),
-            "row_header": first.label.get(lang, "") if table.two_dimensional else "",
-            "col_headers": [last.value_label(c, lang) for c in table.cols],
-            "col_group": last.label.get(lang, ""),
-            "measure": dataset.measure.label.get(lang, ""),
-            "two_dimensional": table.two_dimensional,
-            "rows": rows,
-            "col_totals": [shown(table.col_totals.get(c)) for c in table.cols],
-            "grand_total": shown(table.grand_total),
-            "note": t("hidden_note", k=dataset.threshold),
-            "chart": charts.bar_chart_svg(dataset, lang, title=title, description=description,
-                                          hidden_label=hidden, official_suffix=t("official_suffix"),
-                                          value_label=dataset.measure.label.get(lang, "")),
-            "official": [{"label": o.label.get(lang, ""), "value": shown(o.value),
-                          "source": o.source.get(lang, "")} for o in dataset.official],
-            "source": dataset.source.get(lang, ""),
-            "collected": dataset.collected,
-            "csv": rel_url(f"{dataset.key}/table.csv", from_url),
-        }
+        view = charts.dataset_view(dataset, lang, self.strings)
+        view["csv"] = rel_url(f"{dataset.key}/table.csv", from_url)
+        return view
 
     def _tag_url(self, lang: str, tag: str) -> str:
         return f"{self.config.prefix(lang)}stories/tags/{tag}/"

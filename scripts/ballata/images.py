@@ -35,8 +35,8 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def renditions(source: Path, site_path: str) -> list[Rendition]:
-    """The image at ``site_path`` (largest width) and its smaller variants ``name-480.jpg`` etc."""
+def _pixels(source: Path) -> tuple[Image.Image, str]:
+    """The picture's pixels only, upright, and the format to write it in."""
     with Image.open(source) as original:
         fmt = {"JPEG": "JPEG", "WEBP": "WEBP"}.get(original.format or "", "PNG")
         # Turn the picture upright first: the orientation tag is dropped with the rest of the EXIF.
@@ -46,6 +46,22 @@ def renditions(source: Path, site_path: str) -> list[Rendition]:
         # A fresh image holds pixels only; metadata in .info would otherwise survive into PNG/WebP.
         clean = Image.new(upright.mode, upright.size)
         clean.paste(upright)
+    return clean, fmt
+
+
+def cleaned(source: Path, max_width: int) -> tuple[bytes, str]:
+    """One metadata-free copy at most ``max_width`` wide, and its file suffix (for the PDFs,
+    which embed JPEGs as they are)."""
+    clean, fmt = _pixels(source)
+    if clean.width > max_width:
+        clean = clean.resize((max_width, round(clean.height * max_width / clean.width)),
+                             Image.LANCZOS)
+    return _encode(clean, fmt), {"JPEG": ".jpg", "WEBP": ".webp"}.get(fmt, ".png")
+
+
+def renditions(source: Path, site_path: str) -> list[Rendition]:
+    """The image at ``site_path`` (largest width) and its smaller variants ``name-480.jpg`` etc."""
+    clean, fmt = _pixels(source)
     pure = PurePosixPath(site_path)
     out = []
     widths = sorted({w for w in WIDTHS if w < clean.width} | {min(clean.width, MAX_WIDTH)})

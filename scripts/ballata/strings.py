@@ -1,0 +1,25 @@
+"""Interface words per language, from the project's theme/strings.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+STRINGS_FILE = Path("theme") / "strings.yml"
+"""Relative to the project root: design lives in the project's theme/."""
+
+
+class Strings:
+    """Interface words from theme/strings.yml, per language, falling back to English then the key."""
+
+    def __init__(self, path: Path) -> None:
+        self.table: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def get(self, key: str, lang: str, **values: object) -> str:
+        row = self.table.get(key, {})
+        text = row.get(lang) or row.get("en") or key
+        return text.format(**values) if values else text
+
+    def for_lang(self, lang: str) -> dict[str, str]:
+        return {key: self.get(key, lang) for key in self.table}

@@ -1,0 +1,1 @@
+"""The printed products: zine editions (screen, print, booklet) and guide handouts."""
