@@ -9,6 +9,7 @@ declare -A NEEDS=(
   [libpango-1.0-0]="/usr/lib/*/libpango-1.0.so.0"
   [libpangoft2-1.0-0]="/usr/lib/*/libpangoft2-1.0.so.0"
   [fonts-dejavu-core]="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+  [fonts-dejavu-extra]="/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"
 )
 
 if [ "${1:-}" = "--test" ]; then

@@ -178,3 +178,8 @@ def audit_site(ps: PublishSet, site_dir: Path) -> list[Problem]:
     web = forbidden_strings(ps, (Channel.WEB,))
     both = forbidden_strings(ps, (Channel.WEB, Channel.PRINT))
     return audit_folder(site_dir, "site", web, ps.secrets, {"downloads/": both})
+
+
+def audit_print(ps: PublishSet, print_dir: Path) -> list[Problem]:
+    """The print and booklet PDFs: nothing excluded from print."""
+    return audit_folder(print_dir, "build/print", forbidden_strings(ps, (Channel.PRINT,)), ps.secrets)

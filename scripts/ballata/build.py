@@ -18,6 +18,7 @@ from .errors import BallataError, Level, Problem, Problems, UsageError
 from .model import Project
 from .datasets import read_datasets
 from .readers import read_project
+from .zine.edition import Edition, read_editions
 
 log = logging.getLogger("ballata.progress")
 
@@ -51,6 +52,7 @@ class Gathered:
     project: Project
     publish_set: publish.PublishSet
     problems: Problems
+    editions: dict[str, Edition]
 
     @property
     def ok(self) -> bool:
@@ -78,6 +80,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
     read_problems = Problems()
     project = read_project(config, read_problems)
     project.datasets = read_datasets(config, read_problems)
+    editions = read_editions(project, config, read_problems)
     secrets = privacy.load_register(config, read_problems)
     log.info("read %d stories and %d pages", len(project.stories) + len(project.invalid_stories),
              len(project.pages))
@@ -96,7 +99,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
                                      Level.WARNING) if p.level is Level.ERROR else p
                              for p in problems.items])
         publish_set.problems = problems
-    return Gathered(config, project, publish_set, problems)
+    return Gathered(config, project, publish_set, problems, editions)
 
 
 def write_report(gathered: Gathered, root: Path) -> Path:
@@ -132,9 +135,12 @@ def build(root: Path, build_date: dt.date, *, exclude_invalid: bool = False,
     work = root / "build"
     work.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="site.", dir=work))
+    print_staging = Path(tempfile.mkdtemp(prefix="print.", dir=work)) if pdf else None
     try:
-        build_site(gathered, staging)
+        build_site(gathered, staging, print_staging)
         swap_into_place(staging, root / "site")
+        if print_staging is not None:
+            swap_into_place(print_staging, work / "print")
         gone = takedown.record(root / "site", work, gathered.config.site_url or "/", build_date)
         if gone:
             log.warning("%d address(es) disappeared since the previous build: see build/takedown.md",
@@ -145,7 +151,8 @@ def build(root: Path, build_date: dt.date, *, exclude_invalid: bool = False,
         write_report(gathered, root)
         return gathered
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        for folder in (staging, print_staging):
+            if folder is not None and folder.exists():
+                shutil.rmtree(folder)
     log.info("site/ is ready")
     return gathered

@@ -72,6 +72,8 @@ def cli(verbose: bool) -> None:
     """Balla'ta Migran's publishing pipeline: consent-gated website and zine."""
     logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
     logging.getLogger("ballata.progress").setLevel(logging.INFO)
+    for noisy in ("weasyprint", "fontTools", "matplotlib", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
 @cli.command()

@@ -33,7 +33,8 @@ def _build_environment(build_date: dt.date) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def build_site(gathered: Gathered, site_dir: Path) -> None:
+def build_site(gathered: Gathered, site_dir: Path, print_dir: Path | None = None) -> None:
+    """The website into ``site_dir``; with ``print_dir``, the PDFs too (before the output audit)."""
     # Imported here so that `ballata check` never loads MkDocs.
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -49,6 +50,7 @@ def build_site(gathered: Gathered, site_dir: Path) -> None:
                 raise BallataError([Problem("mkdocs.yml", "the ballata plugin is not enabled",
                                             field="plugins", tip="Add `- ballata` under plugins:.")])
             plugin.gathered = gathered  # type: ignore[attr-defined]
+            plugin.print_dir = print_dir  # type: ignore[attr-defined]
             build(config)
         except MkDocsException as exc:
             found = getattr(plugin, "audit_problems", None)

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from .. import audit
 from ..build import Gathered, gather, resolve_build_date
-from ..errors import BallataError
+from ..errors import BallataError, Problems
 from .. import images
 from . import search
 from .views import SiteBuilder, SitePage, rel_url
@@ -45,6 +45,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
     """Set by `ballata build`, which has gathered already; plain `mkdocs build` gathers here."""
     audit_problems: list[Any] = []
     """What the output audit found in the last build."""
+    print_dir: Path | None = None
+    """Where `ballata build` wants the print PDFs; None (plain `mkdocs build`, --no-pdf): no PDFs."""
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent
@@ -56,7 +58,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         if not self.gathered.ok:
             raise PluginError(_problems_text(self.gathered.problems.errors)
                               + "\nNothing was published.")
-        self.builder = SiteBuilder(self.gathered.publish_set)
+        self.builder = SiteBuilder(self.gathered.publish_set,
+                                   editions=self.gathered.editions if self.print_dir else None)
         self.pages: dict[str, SitePage] = {p.src_uri: p for p in self.builder.pages()}
         self.renditions: dict[str, list[images.Rendition]] = {}
         ballata_config = self.gathered.config
@@ -158,7 +161,18 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         site_dir = Path(config.site_dir)
         if self.config.search:
             search.index(site_dir)
-        self.audit_problems = audit.audit_site(self.gathered.publish_set, site_dir)  # type: ignore[union-attr]
+        ps = self.gathered.publish_set  # type: ignore[union-attr]
+        self.audit_problems = []
+        if self.print_dir is not None:
+            from ..zine.render import render_all  # WeasyPrint loads only when PDFs are wanted
+
+            rendered = render_all(ps, self.gathered.editions, site_dir, self.print_dir)  # type: ignore[union-attr]
+            self.gathered.problems.extend(Problems(rendered.warnings))  # type: ignore[union-attr]
+            self.audit_problems += rendered.errors
+            if not rendered.errors:
+                self.audit_problems += audit.audit_print(ps, self.print_dir)
+        if not self.audit_problems:
+            self.audit_problems = audit.audit_site(ps, site_dir)
         if self.audit_problems:
             # Plain `mkdocs build` writes in place: a site that failed the audit must not stay.
             shutil.rmtree(site_dir, ignore_errors=True)

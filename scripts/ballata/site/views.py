@@ -13,6 +13,7 @@ from .. import charts, links
 from ..model import Attribution, Channel, Dataset
 from ..publish import PageVersion, PublishSet, StoryVersion, media_path, page_url, story_url
 from ..strings import STRINGS_FILE, Strings
+from ..zine.edition import Edition, handout_pdf, is_handout, screen_pdf
 
 STORIES_PER_PAGE = 24
 SUMMARY_CHARS = 180
@@ -67,8 +68,11 @@ def rel_url(target: str, from_url: str) -> str:
 class SiteBuilder:
     """Turns one publish set into the list of site pages."""
 
-    def __init__(self, ps: PublishSet, strings: Strings | None = None) -> None:
+    def __init__(self, ps: PublishSet, strings: Strings | None = None,
+                 editions: dict[str, Edition] | None = None) -> None:
         self.ps = ps
+        self.editions = editions or {}
+        """Editions whose PDFs this build makes, to link them; empty when there are no PDFs."""
         self.config = ps.config
         self.strings = strings or Strings(ps.config.root / STRINGS_FILE)
         self.web = ps.stories[Channel.WEB]
@@ -129,8 +133,12 @@ class SiteBuilder:
         kind = ("home" if not page.key else "dataset" if dataset else
                 "guide" if page.section == "guides" and "/" in page.key else "page")
         data: dict[str, Any] = {"translated": p.translated,
-                                "handout": bool(p.text.meta.get("handout")),
                                 "children": self._children(page.key, lang, p.url)}
+        if self.editions and is_handout(p):
+            data["handout"] = rel_url(handout_pdf(page.slug, lang), p.url)
+        if kind == "home":
+            data["zines"] = [{"title": e.title.get(lang, ""), "url": rel_url(screen_pdf(e.slug, lang), p.url)}
+                             for e in self.editions.values() if lang in e.languages]
         if dataset:
             data["dataset"] = self._dataset(dataset, lang, p.url)
         return SitePage(

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import Problems
 from ..model import Channel, Project, Text
-from ..publish import PublishSet, StoryVersion
+from ..publish import PageVersion, PublishSet, StoryVersion
 from ..readers import PAGE_FRONT_MATTER, SLUG, rel, read_text
 from ..schema import INVALID, Bool, Choice, Field, Group, ListOf, PerLanguage, Text as TextType
 from ..schema import Type, parse_yaml, validate
@@ -141,6 +141,22 @@ def stories_for(edition: Edition, ps: PublishSet, lang: str, channels: tuple[Cha
                          f"{'+'.join(c.value for c in channels)} PDF ({', '.join(reasons)})",
                          field="stories")
     return out
+
+
+def screen_pdf(edition: str, lang: str) -> str:
+    """Site path of an edition's screen PDF."""
+    return f"downloads/{edition}-{lang}.pdf"
+
+
+def handout_pdf(guide: str, lang: str) -> str:
+    """Site path of a guide's handout."""
+    return f"downloads/guides/{guide}-{lang}.pdf"
+
+
+def is_handout(version: PageVersion) -> bool:
+    """A guide marked ``handout: true``, in a language it is written in."""
+    return (version.page.section == "guides" and version.translated
+            and bool(version.text.meta.get("handout")))
 
 
 def build_date_iso(date: dt.date) -> str:
