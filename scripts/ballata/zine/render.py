@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html as html_lib
+import base64
 import logging
 import os
 import re
@@ -56,8 +56,8 @@ def run_job(job: Job) -> tuple[str, int]:
     from weasyprint.pdf import metadata
     from weasyprint.text.fonts import FontConfiguration
 
-    # PDF/X-4 metadata carries a random document id: derive it from the output so builds repeat.
-    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, job.out)  # type: ignore[attr-defined]
+    # PDF/X-4 metadata carries a random document id: derive it from the PDF's name so builds repeat.
+    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, job.label)  # type: ignore[attr-defined]
     fonts = FontConfiguration()
     sheets = [CSS(string=css, font_config=fonts) for css in job.css]
 
@@ -115,6 +115,7 @@ class Renderer:
         self.ps = ps
         self.config = ps.config
         self.work = work
+        """Scratch space of this build (the booklets' trimmed pages)."""
         root = self.config.root
         self.strings = Strings(root / STRINGS_FILE)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root / THEME)),
@@ -164,13 +165,11 @@ class Renderer:
         return Markup(self._hyphenate(rendered, text.lang))
 
     def _image(self, source: Path, width: int) -> str:
+        """A metadata-free copy as a data: URI: WeasyPrint names images after their address, so
+        an address with a temporary folder in it would change the PDF from build to build."""
         data, suffix = images.cleaned(source, width)
-        name = f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{source}:{width}').hex}{suffix}"
-        path = self.work / "images" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_bytes(data)
-        return path.as_uri()
+        kind = {".jpg": "jpeg", ".webp": "webp"}.get(suffix, "png")
+        return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
     # Editions ----------------------------------------------------------------------------------
     def _page_css(self, edition_size: str, bleed_mm: float, marks: bool) -> str:
@@ -206,10 +205,9 @@ class Renderer:
         for slug in edition.statistics:
             dataset = self.ps.datasets[f"statistics/{slug}"]
             view = charts.dataset_view(dataset, lang, self.strings)
-            chart = self.work / "charts" / f"{slug}-{lang}.svg"
-            chart.parent.mkdir(parents=True, exist_ok=True)
-            chart.write_text(view["chart"], encoding="utf-8")
-            datasets.append(dict(view, id=f"data-{slug}", chart_file=chart.as_uri(), chart=None))
+            chart = base64.b64encode(view["chart"].encode("utf-8")).decode("ascii")
+            datasets.append(dict(view, id=f"data-{slug}", chart=None,
+                                 chart_file=f"data:image/svg+xml;base64,{chart}"))
         toc = ([{"kind": "story", "id": s["id"], "title": s["title"]} for s in stories]
                + [{"kind": "guide", "id": g["id"], "title": g["title"]} for g in guides]
                + [{"kind": "dataset", "id": d["id"], "title": d["caption"]} for d in datasets])

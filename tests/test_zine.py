@@ -1,0 +1,227 @@
+"""The zine and handouts: read the real PDFs back, page by page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import BUILD_DATE, copy_project
+from site_helpers import text_of, tree_hash
+from test_cli import EXPECTED
+from test_site import TITLES
+from ballata.cli import main
+from ballata.zine.impose import saddle_stitch_order
+
+EDITION = "2026-dari-bulukumba"
+BYLINES = {"paspor-ditahan": "Ibu Sari", "gaji-tertunda": "Daeng Ratna", "surat-dari-tawau": "Kak Mila",
+           "pulang-tanpa-dokumen": "Ibu Wati", "anak-di-kampung": "Mama Ani", "kontrak-lama": "Ibu Nur",
+           "sekolah-di-ladang": "Ibu Rosmini", "hujan-di-keningau": "Kak Ina",
+           "mimpi-nurul": "Nurul", "jalan-pulang": "Ibu Halimah"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("zine"))
+    assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    return root
+
+
+def pdf_text(path: Path) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+
+
+def outputs(root: Path, lang: str) -> dict[str, tuple[Path, tuple[int, ...]]]:
+    """Each PDF of the edition with the channels its stories need (SPEC §5)."""
+    return {
+        "screen": (root / "site" / "downloads" / f"{EDITION}-{lang}.pdf", (0, 1)),
+        "print": (root / "build" / "print" / f"{EDITION}-{lang}-print.pdf", (1,)),
+        "booklet": (root / "build" / "print" / f"{EDITION}-{lang}-booklet.pdf", (1,)),
+    }
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("kind", ["screen", "print", "booklet"])
+def test_pdf_carries_exactly_the_allowed_stories(kind, lang, built):
+    path, needs = outputs(built, lang)[kind]
+    text = " ".join(pdf_text(path))
+    for slug, (web, print_, _) in EXPECTED.items():
+        allowed = all(lang in (web, print_)[i] for i in needs)
+        title = TITLES[(slug, lang)]
+        assert (title in text) == allowed, (kind, lang, slug)
+        if not allowed:
+            assert BYLINES[slug] not in text or any(
+                BYLINES[slug] == BYLINES[other] for other in EXPECTED if other != slug)
+    for canary in ("KANARI", "CANARY"):
+        assert canary not in text
+
+
+def test_screen_pdf_needs_web_and_print(built):
+    screen = " ".join(pdf_text(outputs(built, "id")["screen"][0]))
+    printed = " ".join(pdf_text(outputs(built, "id")["print"][0]))
+    assert "Surat dari Tawau" in printed and "Surat dari Tawau" not in screen   # print only
+    assert "Gaji yang Selalu Tertunda" not in printed                          # web only
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_toc_page_numbers_are_where_stories_start(lang, built):
+    reader = PdfReader(outputs(built, lang)["print"][0])
+    pages = pdf_text(outputs(built, lang)["print"][0])
+    toc_page = next(i for i, page in enumerate(pages) if re.match(r"(Daftar isi|Contents) ", page))
+    lines = (reader.pages[toc_page].extract_text() or "").splitlines()
+    entries = [m.groups() for m in (re.match(r"(.+?) ?(?:\. ?)+(\d+)$", l) for l in lines) if m]
+    assert len(entries) >= 8
+    for title, number in entries:
+        start = next(i + 1 for i, page in enumerate(pages) if i != toc_page and page.startswith(title))
+        assert start == int(number), (title, number, start)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_print_is_a_multiple_of_four_and_booklet_is_imposed(lang, built):
+    out = outputs(built, lang)
+    printed = PdfReader(out["print"][0])
+    booklet = PdfReader(out["booklet"][0])
+    n = len(printed.pages)
+    assert n % 4 == 0
+    assert len(booklet.pages) == n // 2
+    for side in booklet.pages:
+        width, height = float(side.mediabox.width), float(side.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2       # A4 landscape, in points
+    # Saddle stitch: the first side carries the back cover (last page) and the front cover.
+    sides = pdf_text(out["booklet"][0])
+    pages = pdf_text(out["print"][0])
+    for (left, right), side in zip(saddle_stitch_order(n), sides):
+        for page in (left, right):
+            words = pages[page - 1].split()[:6]
+            assert " ".join(words) in side or not words
+    assert "Balla'ta Migran" in sides[0] and pages[-1].split()[0] in sides[0]
+
+
+def test_saddle_stitch_order():
+    assert saddle_stitch_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    with pytest.raises(ValueError):
+        saddle_stitch_order(6)
+
+
+def test_print_has_bleed_crop_marks_and_embedded_fonts(built):
+    reader = PdfReader(outputs(built, "id")["print"][0])
+    page = reader.pages[3]
+    trim, bleed = page.trimbox, page.bleedbox
+    mm = 72 / 25.4
+    assert abs((float(trim.left) - float(bleed.left)) - 3 * mm) < 0.1
+    assert abs((float(bleed.right) - float(trim.right)) - 3 * mm) < 0.1
+    assert abs(float(trim.width) - 148 * mm) < 0.5 and abs(float(trim.height) - 210 * mm) < 0.5
+    assert page.mediabox == bleed                      # WeasyPrint draws the crop marks in the bleed
+    fonts = set()
+    for p in reader.pages:
+        for font in (p.get("/Resources", {}).get("/Font", {}) or {}).values():
+            descriptor = font.get_object().get("/FontDescriptor")
+            if descriptor is None:
+                descendants = font.get_object().get("/DescendantFonts")
+                descriptor = descendants[0].get_object()["/FontDescriptor"] if descendants else None
+            if descriptor is not None:
+                d = descriptor.get_object()
+                fonts.add((str(d["/FontName"]), any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    assert fonts and all(embedded for _, embedded in fonts), fonts
+    assert "PDF/X-4" in text_of_xmp(reader)
+
+
+def text_of_xmp(reader: PdfReader) -> str:
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+
+
+def test_screen_pdf_is_tagged_small_and_without_marks(built):
+    path = outputs(built, "en")["screen"][0]
+    reader = PdfReader(path)
+    assert path.stat().st_size < 3 * 1024 * 1024
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "pdfuaid" in text_of_xmp(reader)
+    page = reader.pages[0]
+    assert page.mediabox == page.trimbox
+
+
+@pytest.mark.parametrize("kind", ["screen", "print"])
+def test_metadata_has_title_date_and_no_personal_names(kind, built):
+    reader = PdfReader(outputs(built, "id")[kind][0])
+    info = {k: str(v) for k, v in (reader.metadata or {}).items()}
+    assert info["/Title"] == "Dari Bulukumba ke Malaysia"
+    assert info["/CreationDate"].startswith("D:20261126")
+    assert "/Author" not in info
+    everything = " ".join(info.values()) + text_of_xmp(reader)
+    for name in BYLINES.values():
+        assert name not in everything
+    assert "/root" not in everything and "/tmp" not in everything
+
+
+def test_pages_are_not_blank(built, tmp_path):
+    pdf = outputs(built, "id")["print"][0]
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "4", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    pictures = sorted(tmp_path.glob("page-*.png"))
+    assert len(pictures) == 4
+    for picture in pictures:
+        with Image.open(picture) as image:
+            low, high = image.convert("L").getextrema()
+            assert high - low > 100, picture.name
+
+
+def test_handouts_exist_and_are_linked(built):
+    for lang, prefix in (("id", ""), ("en", "en/")):
+        for guide in ("mengurus-paspor", "hak-pekerja-malaysia", "daftar-migrasi-aman"):
+            pdf = built / "site" / "downloads" / "guides" / f"{guide}-{lang}.pdf"
+            assert pdf.is_file()
+            html = text_of(built / "site" / prefix / "guides" / guide / "index.html")
+            assert f"downloads/guides/{guide}-{lang}.pdf" in html
+        home = text_of(built / "site" / prefix / "index.html")
+        assert f"downloads/{EDITION}-{lang}.pdf" in home
+    text = " ".join(pdf_text(built / "site" / "downloads" / "guides" / "mengurus-paspor-en.pdf"))
+    assert "Getting your own passport" in text
+
+
+def test_pdfs_are_reproducible(built, tmp_path):
+    root = copy_project(tmp_path)
+    assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    assert tree_hash(root / "site" / "downloads") == tree_hash(built / "site" / "downloads")
+    assert tree_hash(root / "build" / "print") == tree_hash(built / "build" / "print")
+
+
+def test_a_listed_story_the_gate_excludes_is_left_out_with_a_warning(tmp_path, run):
+    root = copy_project(tmp_path)
+    zine = root / "content" / "zines" / EDITION / "zine.yml"
+    zine.write_text(zine.read_text().replace("stories: all", "stories: [jalan-pulang, kontrak-lama]"))
+    result = run("build", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    assert "the story 'kontrak-lama' is left out of the id print PDF (expired)" in result.err
+    text = " ".join(pdf_text(root / "build" / "print" / f"{EDITION}-id-print.pdf"))
+    assert "Jalan Pulang" in text and "Kontrak yang Lama" not in text and "Malam di Barak" not in text
+
+
+def test_missing_glyph_is_an_error_not_a_tofu_box(tmp_path, run):
+    root = copy_project(tmp_path)
+    text = root / "stories" / "jalan-pulang" / "index.id.md"
+    text.write_text(text.read_text() + "\nSalam 漢字.\n")
+    run("consent", "approve", "jalan-pulang", "id", "--root", str(root))
+    result = run("build", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert ("stories/jalan-pulang/index.id.md: the zine's fonts have no glyph for '字' (U+5B57), "
+            "'漢' (U+6F22)") in result.err
+    assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("page_size: A5", "page_size: A3", 'page_size: expected one of A4, A5, A6, B5; got "A3"'),
+    ("guides: [mengurus-paspor", "guides: [tidak-ada", "there is no guide 'tidak-ada'"),
+    ("cover: sampul.jpg", "cover: hilang.jpg", "there is no file 'hilang.jpg'"),
+])
+def test_bad_zine_yml_is_a_clear_error(old, new, words, tmp_path, run):
+    root = copy_project(tmp_path)
+    zine = root / "content" / "zines" / EDITION / "zine.yml"
+    zine.write_text(zine.read_text().replace(old, new))
+    result = run("check", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f"content/zines/{EDITION}/zine.yml:" in result.err and words in result.err
