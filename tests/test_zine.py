@@ -225,3 +225,36 @@ def test_bad_zine_yml_is_a_clear_error(old, new, words, tmp_path, run):
     result = run("check", "--root", str(root), "--date", BUILD_DATE)
     assert result.code == 1
     assert f"content/zines/{EDITION}/zine.yml:" in result.err and words in result.err
+
+
+def test_photo_metadata_inside_a_pdf_is_caught_by_the_audit(tmp_path):
+    """WeasyPrint 70 drops EXIF itself, so the pipeline cannot make this PDF: build one by hand,
+    embedding a JPEG with GPS as it is, and show the output audit refuses it."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
+
+    from ballata.audit import audit_folder
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (5.0, 58.0, 0.0), 3: "E", 4: (118.0, 4.0, 0.0)}
+    photo = io.BytesIO()
+    Image.new("RGB", (200, 130), (90, 120, 60)).save(photo, "JPEG", exif=exif)
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 130)
+    image = StreamObject()
+    image.set_data(photo.getvalue())
+    image.update({NameObject(k): v for k, v in {
+        "/Type": NameObject("/XObject"), "/Subtype": NameObject("/Image"),
+        "/Filter": NameObject("/DCTDecode"), "/Width": NumberObject(200),
+        "/Height": NumberObject(130), "/ColorSpace": NameObject("/DeviceRGB"),
+        "/BitsPerComponent": NumberObject(8)}.items()})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+        {NameObject("/Im0"): writer._add_object(image)})})
+    folder = tmp_path / "print"
+    folder.mkdir()
+    with (folder / "bocor.pdf").open("wb") as out:
+        writer.write(out)
+    found = audit_folder(folder, "build/print", [], [])
+    assert [str(p) for p in found] == ["build/print/bocor.pdf: an image carries EXIF with GPS metadata"]

@@ -125,14 +125,29 @@ def image_metadata(data: bytes) -> list[str]:
     return found
 
 
-def pdf_images(data: bytes) -> list[bytes]:
+def pdf_images(data: bytes) -> tuple[list[bytes], int]:
+    """Every embedded JPEG file of a PDF, and how many images carry their own XMP. Every object of
+    the file is looked at, so an image inside a pattern or a form is found too; other images are
+    raw pixels in the PDF, where no EXIF can hide."""
     from pypdf import PdfReader
+    from pypdf.generic import StreamObject
 
-    out = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for image in page.images:
-            out.append(image.data)
-    return out
+    reader = PdfReader(io.BytesIO(data))
+    jpegs: list[bytes] = []
+    with_xmp = 0
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # a free or broken entry holds nothing to publish
+            continue
+        if not isinstance(obj, StreamObject) or obj.get("/Subtype") != "/Image":
+            continue
+        if "/Metadata" in obj:
+            with_xmp += 1
+        filters = obj.get("/Filter")
+        if filters == "/DCTDecode" or (isinstance(filters, list) and "/DCTDecode" in filters):
+            jpegs.append(obj._data)
+    return jpegs, with_xmp
 
 
 def audit_folder(folder: Path, label: str, forbidden: list[Forbidden], secrets: list[Secret],
@@ -149,7 +164,11 @@ def audit_folder(folder: Path, label: str, forbidden: list[Forbidden], secrets: 
         data = path.read_bytes()
         images = [data] if path.suffix.lower() in IMAGE_SUFFIXES else []
         if path.suffix == ".pdf":
-            images += pdf_images(data)
+            jpegs, with_xmp = pdf_images(data)
+            images += jpegs
+            if with_xmp:
+                problems.append(Problem(name, f"{with_xmp} embedded image(s) carry XMP metadata",
+                                        tip="This is a bug in the pipeline: report it."))
         for image in images:
             for kind in image_metadata(image):
                 problems.append(Problem(name, f"an image carries {kind} metadata",

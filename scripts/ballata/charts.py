@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -31,12 +32,20 @@ def bars(dataset: Dataset, lang: str, hidden_label: str, official_suffix: str) -
 def bar_chart_svg(dataset: Dataset, lang: str, *, title: str, description: str, hidden_label: str,
                   official_suffix: str, value_label: str) -> str:
     """A horizontal bar chart; hatching tells the official figures apart without colour."""
+    items = tuple(bars(dataset, lang, hidden_label, official_suffix))
+    ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", dataset.key.lower()) + f"-{lang}"
+    return _draw(items, ident, title, description, hidden_label, value_label)
+
+
+@functools.lru_cache(maxsize=64)
+def _draw(items: tuple[tuple[str, int | None, bool], ...], ident: str, title: str, description: str,
+          hidden_label: str, value_label: str) -> str:
+    """Drawn once per build for the same bars: the website and every PDF share it."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    items = bars(dataset, lang, hidden_label, official_suffix)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ballata",
                                 "font.family": "sans-serif", "font.size": 11}):
         fig, ax = plt.subplots(figsize=(5.2, 0.6 * len(items) + 1.0))
@@ -62,7 +71,6 @@ def bar_chart_svg(dataset: Dataset, lang: str, *, title: str, description: str, 
         plt.close(fig)
     svg = out.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE: it is embedded in HTML
-    ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", dataset.key.lower()) + f"-{lang}"
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
     head = (f'<title id="{ident}-title">{html.escape(title)}</title>'
             f'<desc id="{ident}-desc">{html.escape(description)}</desc>')

@@ -29,7 +29,8 @@ from .impose import impose
 log = logging.getLogger("ballata.progress")
 
 THEME = Path("theme") / "zine"
-PADDING = "<!--PADDING-->"
+PADDING_PAGES = '<section class="blank"></section>'
+"""One blank page with no footer (theme/zine/zine.css: .blank)."""
 SCREEN_DPI, PRINT_DPI = 150, 300
 MM_PER_INCH = 25.4
 IGNORED_CHARACTERS = set(" \n\t\r\u00ad\u200b\u200c\u200d\ufeff")
@@ -61,14 +62,15 @@ def run_job(job: Job) -> tuple[str, int]:
     fonts = FontConfiguration()
     sheets = [CSS(string=css, font_config=fonts) for css in job.css]
 
-    def render(padding: int):  # type: ignore[no-untyped-def]
-        blank = '<section class="blank"></section>' * padding
-        return HTML(string=job.html.replace(PADDING, blank), base_url=job.base_url).render(
-            stylesheets=sheets, font_config=fonts)
-
-    document = render(0)
-    if job.pad_to_four and len(document.pages) % 4:
-        document = render(-len(document.pages) % 4)
+    document = HTML(string=job.html, base_url=job.base_url).render(stylesheets=sheets,
+                                                                    font_config=fonts)
+    padding = -len(document.pages) % 4 if job.pad_to_four else 0
+    if padding:
+        # Blank pages go before the back cover, so it stays last; laying them out alone is much
+        # cheaper than laying out the whole zine again.
+        blanks = HTML(string=PADDING_PAGES * padding, base_url=job.base_url).render(
+            stylesheets=sheets, font_config=fonts).pages[:padding]
+        document = document.copy(document.pages[:-1] + blanks + document.pages[-1:])
     data = document.write_pdf(**job.options)
     Path(job.out).parent.mkdir(parents=True, exist_ok=True)
     Path(job.out).write_bytes(data)
