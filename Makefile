@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 build: system $(BIN)/.installed
 	$(BIN)/ballata build
 
-test: system-test $(BIN)/.installed-test
+test: system-test $(BIN)/.installed-test node_modules/.installed
 	$(BIN)/pytest
 
 check: $(BIN)/.installed
@@ -33,5 +33,10 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Browser-side tools (axe-core, Lighthouse), exactly as package-lock.json pins them.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf site build $(VENV)
+	rm -rf site build $(VENV) node_modules

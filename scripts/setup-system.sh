@@ -16,6 +16,7 @@ if [ "${1:-}" = "--test" ]; then
   # Debian's Chromium drives the browser tests: never a browser download.
   NEEDS[chromium]="/usr/bin/chromium"
   NEEDS[poppler-utils]="/usr/bin/pdftoppm"
+  command -v npm >/dev/null || NEEDS[npm]="command -v npm"      # Node for axe-core and Lighthouse
 fi
 
 missing=()
