@@ -258,3 +258,44 @@ def test_photo_metadata_inside_a_pdf_is_caught_by_the_audit(tmp_path):
         writer.write(out)
     found = audit_folder(folder, "build/print", [], [])
     assert [str(p) for p in found] == ["build/print/bocor.pdf: an image carries EXIF with GPS metadata"]
+
+
+def test_crop_marks_can_be_switched_off_for_a_print_shop(built, tmp_path):
+    root = copy_project(tmp_path)
+    zine = root / "content" / "zines" / EDITION / "zine.yml"
+    zine.write_text(zine.read_text().replace("crop_marks: true", "crop_marks: false"))
+    assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    marked = PdfReader(outputs(built, "id")["print"][0]).pages[1]
+    plain = PdfReader(root / "build" / "print" / f"{EDITION}-id-print.pdf").pages[1]
+    assert plain.trimbox == marked.trimbox and plain.bleedbox == marked.bleedbox   # bleed stays
+    # The marks are short strokes in the corners of the bleed area, where the page is otherwise white.
+    corners = []
+    for pdf in (outputs(built, "id")["print"][0], root / "build" / "print" / f"{EDITION}-id-print.pdf"):
+        subprocess.run(["pdftoppm", "-r", "144", "-png", "-f", "2", "-l", "2", str(pdf),
+                        str(tmp_path / pdf.stem)], check=True)
+        with Image.open(next(tmp_path.glob(f"{pdf.stem}-*.png"))) as picture:
+            corners.append(picture.convert("L").crop((0, 0, 24, 24)).getextrema()[0])
+    assert corners[0] < 128 and corners[1] > 240, corners
+
+
+def test_hyphenation_exceptions_are_applied(tmp_path):
+    from ballata.build import gather
+    from ballata.zine.render import Renderer
+
+    root = copy_project(tmp_path)
+    gathered = gather(root, __import__("datetime").date(2026, 11, 26))
+    renderer = Renderer(gathered.publish_set, tmp_path)
+    html = renderer._hyphenate("<p>Pekerja berdokumen dari Bulukumba, <a href='x'>berdokumen</a></p>", "id")
+    assert "ber\u00addo\u00adku\u00admen" in html
+    assert '<span class="nohyphen">Bulukumba</span>' in html
+    assert "href='x'" in html
+
+
+def test_missing_font_says_what_to_install(tmp_path, run):
+    root = copy_project(tmp_path)
+    fonts = root / "theme" / "zine" / "fonts.yml"
+    fonts.write_text(fonts.read_text().replace("DejaVuSerif-Italic.ttf", "TidakAda-Italic.ttf"))
+    result = run("build", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "theme/zine/fonts.yml: the zine's fonts are not installed" in result.err
+    assert "apt-get install fonts-dejavu-extra" in result.err
