@@ -9,7 +9,7 @@ import threading
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 
 def text_of(path: Path) -> str:

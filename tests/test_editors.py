@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import BUILD_DATE, REPO
-from ballata.cli import main
 
 
 def test_report_on_the_sample(run):

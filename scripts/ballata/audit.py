@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from PIL import Image
 
@@ -105,7 +106,7 @@ def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     parts = [page.extract_text() or "" for page in reader.pages]
     parts += [str(v) for v in (reader.metadata or {}).values()]
-    xmp = reader.trailer["/Root"].get("/Metadata")
+    xmp = cast(Any, reader.trailer["/Root"]).get("/Metadata")
     if xmp is not None:
         parts.append(xmp.get_object().get_data().decode("utf-8", errors="replace"))
     return "\n".join(parts)
@@ -135,7 +136,7 @@ def pdf_images(data: bytes) -> tuple[list[bytes], int]:
     reader = PdfReader(io.BytesIO(data))
     jpegs: list[bytes] = []
     with_xmp = 0
-    for number in range(1, int(reader.trailer["/Size"])):
+    for number in range(1, int(cast(Any, reader.trailer["/Size"]))):
         try:
             obj = reader.get_object(number)
         except Exception:  # a free or broken entry holds nothing to publish

@@ -37,11 +37,11 @@ def resolve_build_date(option: str | None, environ: dict[str, str] | None = None
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
         except ValueError:
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds; got {epoch!r}") \
                 from None
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 @dataclass

@@ -55,7 +55,7 @@ def cleaned(source: Path, max_width: int) -> tuple[bytes, str]:
     clean, fmt = _pixels(source)
     if clean.width > max_width:
         clean = clean.resize((max_width, round(clean.height * max_width / clean.width)),
-                             Image.LANCZOS)
+                             Image.Resampling.LANCZOS)
     return _encode(clean, fmt), {"JPEG": ".jpg", "WEBP": ".webp"}.get(fmt, ".png")
 
 
@@ -67,7 +67,7 @@ def renditions(source: Path, site_path: str) -> list[Rendition]:
     widths = sorted({w for w in WIDTHS if w < clean.width} | {min(clean.width, MAX_WIDTH)})
     for width in widths:
         height = round(clean.height * width / clean.width)
-        resized = clean if width == clean.width else clean.resize((width, height), Image.LANCZOS)
+        resized = clean if width == clean.width else clean.resize((width, height), Image.Resampling.LANCZOS)
         path = site_path if width == widths[-1] else str(pure.with_name(f"{pure.stem}-{width}{pure.suffix}"))
         out.append(Rendition(path, width, height, _encode(resized, fmt)))
     return out

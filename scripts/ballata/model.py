@@ -126,7 +126,7 @@ class Project:
     invalid_stories: dict[str, str] = field(default_factory=dict)
     """Slug -> story.yml path of stories that failed validation."""
     pages: dict[str, Page] = field(default_factory=dict)
-    datasets: dict[str, "Dataset"] = field(default_factory=dict)
+    datasets: dict[str, Dataset] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

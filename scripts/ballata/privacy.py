@@ -54,10 +54,10 @@ def find_identifiers(body: str) -> list[tuple[int, str, str]]:
         for match in phonenumbers.PhoneNumberMatcher(body, region, leniency=phonenumbers.Leniency.VALID):
             found.setdefault(match.start, (match.start, "a phone number", match.raw_string))
     for pattern, kind in _IDENTIFIERS:
-        for match in pattern.finditer(body):
-            if not any(start <= match.start() < start + len(value)
+        for hit in pattern.finditer(body):
+            if not any(start <= hit.start() < start + len(value)
                        for start, _, value in found.values()):
-                found.setdefault(match.start(), (match.start(), kind, match.group(0)))
+                found.setdefault(hit.start(), (hit.start(), kind, hit.group(0)))
     return sorted(found.values())
 
 

@@ -92,7 +92,7 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
             # An untranslated general page is shown in another language, with a notice;
             # a story never is (its consent is per language).
             text = page.texts.get(lang) or next(
-                (page.texts[other] for other in config.languages if other in page.texts))
+                page.texts[other] for other in config.languages if other in page.texts)
             pages[lang].append(PageVersion(page, lang, text, page_url(config, lang, key)))
     published = PublishSet(config, build_date, stories, pages, decisions,
                            dict(project.invalid_stories), problems, secrets or [],
@@ -136,10 +136,10 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
     story_urls = {story_url(ps.config, lang, slug): (slug, lang)
                   for slug in list(project.stories) + list(project.invalid_stories)
                   for lang in ps.config.languages}
-    for slug, story in sorted(project.stories.items()):
-        langs = sorted({lang for (channel, lang), d in ps.decisions[slug].items() if d.published})
+    for slug, candidate in sorted(project.stories.items()):
+        langs = sorted({lang for (_, lang), d in ps.decisions[slug].items() if d.published})
         if langs:
-            privacy.scan_story_fields(story, langs, ps.secrets, problems)
+            privacy.scan_story_fields(candidate, langs, ps.secrets, problems)
     checked_paths: set[str] = set()
     for text, url, story in _published_texts(ps):
         if text.path in checked_paths and story:
@@ -186,7 +186,7 @@ def report(ps: PublishSet, problems: Problems) -> dict[str, Any]:
             "excluded": [{"channel": channel.value, "language": lang, "reason": "invalid story.yml"}
                          for channel in Channel for lang in ps.config.languages],
         })
-    stories.sort(key=lambda s: s["id"])
+    stories.sort(key=lambda s: str(s["id"]))
     return {
         "build_date": ps.build_date.isoformat(),
         "languages": list(ps.config.languages),

@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 MANIFEST = "manifest.json"
 TAKEDOWN = "takedown.md"
 
 
-def manifest(site_dir: Path, base_url: str) -> dict[str, object]:
+def manifest(site_dir: Path, base_url: str) -> dict[str, Any]:
     files = {p.relative_to(site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted(site_dir.rglob("*")) if p.is_file()}
     urls = sorted(base_url + (path[: -len("index.html")] if path.endswith("index.html") else path)

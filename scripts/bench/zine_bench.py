@@ -9,13 +9,10 @@ its own process so that memory peaks do not mix.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import logging
 import os
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..build import Gathered
 from ..errors import BallataError, Problem
@@ -20,7 +19,7 @@ log = logging.getLogger("ballata.progress")
 def _build_environment(build_date: dt.date) -> Iterator[None]:
     """Dates in the sitemap and gzip headers come from the build date, so builds repeat exactly."""
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
-    epoch = dt.datetime.combine(build_date, dt.time(), dt.timezone.utc).timestamp()
+    epoch = dt.datetime.combine(build_date, dt.time(), dt.UTC).timestamp()
     os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     try:

@@ -7,7 +7,8 @@ import posixpath
 import re
 import shutil
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from mkdocs.config import base
@@ -99,7 +100,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         view = self.pages[page.file.src_uri]
         return _responsive_images(html, view.url, self.renditions)
 
-    def on_page_context(self, context: dict[str, Any], page: Any, config: Any,
+    def on_page_context(self, context: dict[str, Any], page: Any, config: Any,  # type: ignore[override]
                         nav: Any) -> dict[str, Any]:
         view = self.pages[page.file.src_uri]
         # MkDocs' prev/next follow its own page order, which mixes languages and sections.
@@ -107,7 +108,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         context["ballata"] = self._context(view, config, lambda target: rel_url(target, view.url))
         return context
 
-    def on_template_context(self, context: dict[str, Any], template_name: str,
+    def on_template_context(self, context: dict[str, Any], template_name: str,  # type: ignore[override]
                             config: Any) -> dict[str, Any]:
         if template_name == "404.html":
             # Served at any address, so its links start from the site root.

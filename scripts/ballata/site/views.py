@@ -112,7 +112,7 @@ class SiteBuilder:
             src_uri=src_uri(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
             description=plain_summary(v.text.body), markdown=self._markdown(v.text.body, v.url, v),
             content_lang=lang, alternates=alternates, switch=self._switch(lang, alternates),
-            image=media[0]["src"] if media else None,
+            image=str(media[0]["src"]) if media else None,
             data={
                 "byline": byline,
                 "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
@@ -263,8 +263,8 @@ class SiteBuilder:
             for v in versions:
                 for m in v.story.media:
                     out[f"stories/{v.story.slug}/{m.file}"] = self.config.root / v.story.folder / m.file
-        for versions in self.ps.pages.values():
-            for p in versions:
+        for page_versions in self.ps.pages.values():
+            for p in page_versions:
                 for asset in p.page.assets:
                     out[asset.removeprefix("content/")] = self.config.root / asset
         return out
