@@ -124,14 +124,19 @@ def test_link_to_an_excluded_story_names_the_linking_file(sample, run):
     ('<iframe src="x"></iframe>', "an <iframe> tag"),
     ('<img src="a.png" onerror="steal()">', "an on…= event handler"),
     ('[klik](javascript:alert(1))', "a javascript: address"),
+    ('<object data="x.swf"></object>', "an <object> tag"),
+    ('<link rel="stylesheet" href="https://cdn.example.com/x.css">', "an <link> tag"),
 ])
 def test_raw_html_that_runs_code_is_an_error(snippet, words, sample, run):
+    """Also: exactly one error although an untranslated page is published under two addresses."""
     page = sample / "content" / "about" / "index.id.md"
+    (sample / "content" / "about" / "index.en.md").unlink()
     line = len(page.read_text().splitlines()) + 2
     page.write_text(page.read_text() + "\n" + snippet + "\n")
     result = run("check", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 1
     assert f"content/about/index.id.md:{line}: text: contains {words}" in result.err
+    assert result.err.count(": text: contains") == 1, result.err
 
 
 @pytest.mark.parametrize("snippet, kind", [
@@ -166,3 +171,15 @@ def test_build_date_sources(monkeypatch):
     assert str(resolve_build_date("2026-01-02", {})) == "2026-01-02"
     assert str(resolve_build_date(None, {"SOURCE_DATE_EPOCH": "1767312000"})) == "2026-01-02"
     assert str(resolve_build_date("2026-03-04", {"SOURCE_DATE_EPOCH": "1767312000"})) == "2026-03-04"
+
+
+@pytest.mark.parametrize("snippet", [
+    "![peta](https://maps.example.com/tile.png)",
+    '<img src="//tracker.example.com/pixel.gif" alt="">',
+])
+def test_picture_from_another_server_is_an_error(snippet, sample, run):
+    page = sample / "content" / "about" / "index.en.md"
+    page.write_text(page.read_text() + "\n" + snippet + "\n")
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "content/about/index.en.md" in result.err and "a picture from another server" in result.err

@@ -18,7 +18,12 @@ _RAW_HTML = (
     (re.compile(r"<\s*iframe\b", re.IGNORECASE), "an <iframe> tag"),
     (re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE), "an on…= event handler"),
     (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: address"),
+    (re.compile(r"<\s*(object|embed|form|link|meta|base|style)\b", re.IGNORECASE),
+     "an <{}> tag"),
 )
+_REMOTE_PICTURE = re.compile(
+    r"!\[[^\]]*\]\(\s*<?(?:https?:)?//|<[^>]*\b(?:src|srcset|poster)\s*=\s*[\"']?(?:https?:)?//",
+    re.IGNORECASE)
 
 _IDENTIFIERS = (
     (re.compile(r"(?<!\d)\d{16}(?!\d)"), "an Indonesian NIK (16 digits)"),
@@ -42,9 +47,16 @@ def _line(text: Text, offset: int) -> int:
 def scan_raw_html(text: Text, problems: Problems) -> None:
     for pattern, what in _RAW_HTML:
         for match in pattern.finditer(text.body):
-            problems.error(text.path, f"contains {what}, which could run code in readers' browsers",
-                           field="text", line=_line(text, match.start()),
+            tag = what.format(match.group(1).lower()) if match.groups() else what
+            problems.error(text.path, f"contains {tag}, which could run code in readers' browsers "
+                           "or load things from other servers", field="text",
+                           line=_line(text, match.start()),
                            tip="Remove it: pages may use Markdown and plain HTML only.")
+    for match in _REMOTE_PICTURE.finditer(text.body):
+        problems.error(text.path, "shows a picture from another server: every reader's phone would "
+                       "contact it, which tells that server who reads this", field="text",
+                       line=_line(text, match.start()),
+                       tip="Save the picture next to the text and link it by its file name.")
 
 
 def find_identifiers(body: str) -> list[tuple[int, str, str]]:

@@ -140,19 +140,22 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
         langs = sorted({lang for (_, lang), d in ps.decisions[slug].items() if d.published})
         if langs:
             privacy.scan_story_fields(candidate, langs, ps.secrets, problems)
-    checked_paths: set[str] = set()
+    scanned: set[str] = set()
+    reported: set[tuple[str, int, str]] = set()
     for text, url, story in _published_texts(ps):
-        if text.path in checked_paths and story:
-            continue
-        checked_paths.add(text.path)
-        privacy.scan_text(text, story is not None, ps.config, ps.secrets, problems)
+        # A text published under several addresses (an untranslated page) is scanned once;
+        # its links are checked from every address, since relative links resolve differently.
+        if text.path not in scanned:
+            scanned.add(text.path)
+            privacy.scan_text(text, story is not None, ps.config, ps.secrets, problems)
         for link in links.find_links(text.body):
             if not links.is_internal(link.target):
                 continue
             target = (story and media_path(story, link.target)) or links.resolve(link.target, url)
             line = text.body_line + link.line - 1
-            if target in reachable:
+            if target in reachable or (text.path, line, link.target) in reported:
                 continue
+            reported.add((text.path, line, link.target))
             if target in story_urls:
                 slug, lang = story_urls[target]
                 reason = (ps.decisions.get(slug, {}).get((Channel.WEB, lang))
