@@ -162,3 +162,34 @@ def test_plain_mkdocs_build_also_runs_the_audit(project, monkeypatch, tmp_path):
     assert "contains the title of the id version of the excluded story 'pulang-tanpa-dokumen'" \
         in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_invalid_story_left_out_by_exclude_invalid_is_audited_too(project, run, monkeypatch):
+    yml = project / "stories" / "jalan-pulang" / "story.yml"
+    yml.write_text(yml.read_text().replace("status: given", "status: ya"))
+    original = views.SiteBuilder.pages
+
+    def leaky_pages(self):
+        body = (project / "stories" / "jalan-pulang" / "index.id.md").read_text()
+        page = views.SitePage(src_uri="bocor/index.md", url="bocor/", lang="id", kind="page",
+                              title="Bocor", description="", markdown=body, content_lang="id",
+                              data={"translated": True})
+        return original(self) + [page]
+
+    monkeypatch.setattr(views.SiteBuilder, "pages", leaky_pages)
+    result = run("build", "--no-pdf", "--exclude-invalid", "--root", str(project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "site/bocor/index.html: contains a sentence of the invalid story 'jalan-pulang'" in result.err
+
+
+def test_a_file_named_after_an_excluded_story_is_caught(project, run, monkeypatch):
+    original = views.SiteBuilder.downloads
+
+    def leaky_downloads(self):
+        return dict(original(self), **{"lama/kontrak-lama.txt": b"nothing inside"})
+
+    monkeypatch.setattr(views.SiteBuilder, "downloads", leaky_downloads)
+    result = run("build", "--no-pdf", "--root", str(project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "site/lama/kontrak-lama.txt: contains the address of the excluded story 'kontrak-lama'" \
+        in result.err

@@ -49,6 +49,7 @@ def forbidden_strings(ps: PublishSet, channels: tuple[Channel, ...]) -> list[For
     shared = fold(" ".join(f"{text.title} {text.body}" for _, text in published)
                   + " " + " ".join(p.text.body for versions in ps.pages.values() for p in versions))
     bylines = {fold(story.narrator.byline() or "") for story, _ in published}
+    published_media = {fold(m.file) for story, _ in published for m in story.media}
     out: list[Forbidden] = []
     for slug, story in sorted(ps.all_stories.items()):
         for lang, text in sorted(story.texts.items()):
@@ -65,6 +66,16 @@ def forbidden_strings(ps: PublishSet, channels: tuple[Channel, ...]) -> list[For
             byline = fold(story.narrator.byline() or "")
             if byline and byline not in bylines and byline not in shared:
                 out.append(Forbidden(byline, f"the byline of the excluded story '{slug}'"))
+            out += [Forbidden(fold(m.file), f"a picture of the excluded story '{slug}'")
+                    for m in story.media if fold(m.file) not in published_media]
+    # A story whose story.yml could not be read is in no model: look at its files directly.
+    for slug, yml in sorted(ps.invalid_stories.items()):
+        out.append(Forbidden(slug, f"the address of the invalid story '{slug}'"))
+        for text in sorted((ps.config.root / yml).parent.glob("index.*.md")):
+            candidates = sorted((s for s in _sentences(text.read_text(encoding="utf-8", errors="replace"))
+                                 if s not in shared), key=len, reverse=True)
+            out += [Forbidden(s, f"a sentence of the invalid story '{slug}'")
+                    for s in candidates[:SENTENCES_PER_VERSION]]
     return out
 
 
@@ -176,8 +187,8 @@ def audit_folder(folder: Path, label: str, forbidden: list[Forbidden], secrets: 
                                         tip="Images must be re-encoded before publishing; "
                                             "this is a bug in the pipeline: report it."))
         text = readable_text(path)
-        if text is None:
-            continue
+        # The file's own name counts too: a picture or page of an excluded story must not exist.
+        text = fold(name) + " \n " + (text or "")
         for item in rules:
             if item.folded in text:
                 problems.append(Problem(name, f"contains {item.what}",
