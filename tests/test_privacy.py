@@ -193,3 +193,12 @@ def test_a_file_named_after_an_excluded_story_is_caught(project, run, monkeypatc
     assert result.code == 1
     assert "site/lama/kontrak-lama.txt: contains the address of the excluded story 'kontrak-lama'" \
         in result.err
+
+
+def test_zine_intro_is_scanned_like_a_page(project, run):
+    intro = project / "content" / "zines" / "2026-dari-bulukumba" / "intro.id.md"
+    intro.write_text(intro.read_text() + f"\nTerima kasih kepada {REAL_NAME}.\n<script>x</script>\n")
+    result = run("check", "--root", str(project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "content/zines/2026-dari-bulukumba/intro.id.md:" in result.err
+    assert "from the private register" in result.err and "a <script> tag" in result.err

@@ -99,6 +99,14 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
                                      Level.WARNING) if p.level is Level.ERROR else p
                              for p in problems.items])
         publish_set.problems = problems
+    for edition in editions.values():
+        # Intros and titles are printed in the zine: the same scan as every page.
+        for text in edition.intro.values():
+            privacy.scan_text(text, False, config, secrets, problems)
+        for field_name, values in (("title", edition.title), ("subtitle", edition.subtitle)):
+            for value in values.values():
+                privacy.scan_register(f"{edition.folder}/zine.yml", value, secrets, problems,
+                                      field=field_name)
     return Gathered(config, project, publish_set, problems, editions)
 
 
