@@ -45,7 +45,15 @@ def test_takedown_lists_what_a_withdrawal_removed(sample, run):
     yml.write_text(yml.read_text().replace("status: given", "status: withdrawn"))
     assert run("build", "--no-pdf", "--root", str(sample), "--date", BUILD_DATE).code == 0
     takedown = (sample / "build" / "takedown.md").read_text()
-    assert "- https://ballata.example.org/stories/malam-di-barak/" in takedown
+    assert "- https://ballata.example.org/stories/malam-di-barak/ (gone since the build of 2026-11-26)" \
+        in takedown
     assert "- https://ballata.example.org/en/stories/malam-di-barak/" in takedown
     assert "- https://ballata.example.org/stories/jalan-pulang/" not in takedown
+    # A second build does not lose the list; publishing the story again takes it off.
+    assert run("build", "--no-pdf", "--root", str(sample), "--date", "2026-11-27").code == 0
+    assert "malam-di-barak/ (gone since the build of 2026-11-26)" in \
+        (sample / "build" / "takedown.md").read_text()
+    yml.write_text(yml.read_text().replace("status: withdrawn", "status: given"))
+    assert run("build", "--no-pdf", "--root", str(sample), "--date", "2026-11-28").code == 0
+    assert "malam-di-barak" not in (sample / "build" / "takedown.md").read_text()
     assert not (sample / "site" / "takedown.md").exists() and not (sample / "site" / "manifest.json").exists()

@@ -285,8 +285,9 @@ def test_hyphenation_exceptions_are_applied(tmp_path):
     root = copy_project(tmp_path)
     gathered = gather(root, __import__("datetime").date(2026, 11, 26))
     renderer = Renderer(gathered.publish_set, tmp_path)
-    html = renderer._hyphenate("<p>Pekerja berdokumen dari Bulukumba, <a href='x'>berdokumen</a></p>", "id")
-    assert "ber\u00addo\u00adku\u00admen" in html
+    html = renderer._hyphenate("<p>Pekerja berdokumen dari Bulukumba, <a href='x'>Berdokumen</a></p>", "id")
+    assert "ber\u00addo\u00adku\u00admen" in html and "Ber\u00addo\u00adku\u00admen" in html
+    assert "Pe\u00adker\u00adja" in html
     assert '<span class="nohyphen">Bulukumba</span>' in html
     assert "href='x'" in html
 

@@ -141,15 +141,20 @@ class Renderer:
                                     "theme/zine/fonts.yml.")
 
     def _hyphenate(self, html: str, lang: str) -> str:
-        """Apply theme/zine/hyphenation.yml: soft hyphens where breaks are allowed."""
+        """Apply theme/zine/hyphenation.yml: soft hyphens where breaks are allowed, in any case."""
         for entry in self.exceptions.get(lang, []):
             word = entry.replace("-", "")
-            if "-" in entry:
-                replacement = entry.replace("-", "\u00ad")
-            else:
-                replacement = f'<span class="nohyphen">{word}</span>'
-            html = re.sub(rf"(?<![\w>])({re.escape(word)})(?![\w<])(?=[^<>]*(?:<|$))",
-                          lambda m: replacement if m.group(1) == word else m.group(1), html)
+            breaks = [i - n for n, i in enumerate(i for i, c in enumerate(entry) if c == "-")]
+
+            def mark(match: re.Match[str], breaks: list[int] = breaks) -> str:
+                found = match.group(1)
+                if not breaks:
+                    return f'<span class="nohyphen">{found}</span>'
+                return "".join("\u00ad" + c if i in breaks else c for i, c in enumerate(found))
+
+            # Only in text between tags, never inside an attribute.
+            html = re.sub(rf"(?<![\w\u00ad])({re.escape(word)})(?![\w\u00ad])(?=[^<>]*(?:<|$))",
+                          mark, html, flags=re.IGNORECASE)
         return html
 
     def _html(self, text: Text, url: str, version: StoryVersion | None, image_width: int) -> str:
