@@ -42,7 +42,7 @@ def forbidden_strings(ps: PublishSet, channels: tuple[Channel, ...]) -> list[For
     """Titles, bylines, slugs and distinctive sentences of every version not published in all of
     ``channels``, less what a version published there legitimately shares with it."""
     def allowed(slug: str, lang: str) -> bool:
-        return all(ps.decisions[slug][(ch, lang)].published for ch in channels)
+        return ps.published_in(slug, lang, channels)
 
     published = [(story, story.texts[lang]) for slug, story in ps.all_stories.items()
                  for lang in ps.config.languages if allowed(slug, lang)]
@@ -71,8 +71,8 @@ def forbidden_strings(ps: PublishSet, channels: tuple[Channel, ...]) -> list[For
     # A story whose story.yml could not be read is in no model: look at its files directly.
     for slug, yml in sorted(ps.invalid_stories.items()):
         out.append(Forbidden(slug, f"the address of the invalid story '{slug}'"))
-        for text in sorted((ps.config.root / yml).parent.glob("index.*.md")):
-            candidates = sorted((s for s in _sentences(text.read_text(encoding="utf-8", errors="replace"))
+        for source in sorted((ps.config.root / yml).parent.glob("index.*.md")):
+            candidates = sorted((s for s in _sentences(source.read_text(encoding="utf-8", errors="replace"))
                                  if s not in shared), key=len, reverse=True)
             out += [Forbidden(s, f"a sentence of the invalid story '{slug}'")
                     for s in candidates[:SENTENCES_PER_VERSION]]

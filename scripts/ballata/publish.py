@@ -48,11 +48,17 @@ class PublishSet:
     invalid_stories: dict[str, str]
     problems: Problems = field(default_factory=Problems)
     secrets: list[privacy.Secret] = field(default_factory=list)
+    """The private register: never published, used by the scans and the output audit."""
     datasets: dict[str, Dataset] = field(default_factory=dict)
     """Statistics whose tables passed the safety check: aggregated, so free of consent."""
     all_stories: dict[str, Story] = field(default_factory=dict)
     """Every valid story, published or not: only the output audit reads it, to look for leaks."""
-    """The private register: never published, used by the scans and the output audit."""
+
+    def published_in(self, slug: str, lang: str, channels: tuple[Channel, ...]) -> bool:
+        """Whether a story version is published on every one of ``channels`` (a screen PDF
+        needs both web and print)."""
+        decided = self.decisions.get(slug, {})
+        return all(decided.get((ch, lang), consent.Decision(False)).published for ch in channels)
 
     def web_urls(self) -> set[str]:
         urls = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}

@@ -126,8 +126,7 @@ def stories_for(edition: Edition, ps: PublishSet, lang: str, channels: tuple[Cha
                 problems: Problems) -> list[StoryVersion]:
     """The story versions one PDF may carry: allowed on every one of ``channels``."""
     allowed = {v.story.slug: v for v in ps.stories[channels[0]][lang]
-               if all(any(w.story.slug == v.story.slug for w in ps.stories[ch][lang])
-                      for ch in channels)}
+               if ps.published_in(v.story.slug, lang, channels)}
     if edition.stories is None:
         return sorted(allowed.values(), key=lambda v: (v.story.recorded, v.story.slug))
     out = []
