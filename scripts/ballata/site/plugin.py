@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import posixpath
 import re
 import shutil
@@ -23,8 +22,6 @@ from ..errors import BallataError, Problems
 from .. import images
 from . import search
 from .views import SiteBuilder, SitePage, rel_url
-
-log = logging.getLogger("mkdocs.plugins.ballata")
 
 
 class BallataPluginConfig(base.Config):
@@ -68,6 +65,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         config.site_name = ballata_config.site_name[ballata_config.default_language]
         if ballata_config.site_url and not config.site_url:
             config.site_url = ballata_config.site_url
+        self.base_url = (config.site_url or "/").rstrip("/") + "/"
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -120,7 +118,6 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
     def _context(self, view: SitePage, config: Any, link: Callable[[str], str]) -> dict[str, Any]:
         """What the theme's templates see as ``ballata``: links already made for this page."""
         ballata_config = self.gathered.config  # type: ignore[union-attr]
-        base_url = (config.site_url or "/").rstrip("/") + "/"
         return {
             "page": view,
             "lang": view.lang,
@@ -133,29 +130,30 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             "switch": [{"lang": other, "name": ballata_config.language_names[other],
                         "url": link(url), "current": other == view.lang}
                        for other, url in view.switch.items()],
-            "hreflang": [{"lang": other, "url": base_url + url}
-                         for other, url in view.alternates.items()],
-            "x_default": base_url + view.alternates.get(ballata_config.default_language, view.url)
-            if view.alternates else None,
-            "canonical": base_url + view.url,
-            "image": base_url + view.image if view.image else None,
+            "hreflang": self._hreflang(view),
+            "canonical": self.base_url + view.url,
+            "image": self.base_url + view.image if view.image else None,
             "licence": ballata_config.licence.get(view.lang, ""),
             "locale": {"id": "id_ID", "en": "en_GB"}.get(view.lang, view.lang),
         }
+
+    def _hreflang(self, view: SitePage) -> list[dict[str, str]]:
+        """The page's versions for hreflang, in the page head and the sitemap alike; x-default is
+        the default language's version, or the page itself when there is none."""
+        if not view.alternates:
+            return []
+        default = self.gathered.config.default_language  # type: ignore[union-attr]
+        links = [{"lang": lang, "url": self.base_url + url} for lang, url in view.alternates.items()]
+        links.append({"lang": "x-default",
+                      "url": self.base_url + view.alternates.get(default, view.url)})
+        return links
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         self.material_languages = {
             name.removeprefix("partials/languages/").removesuffix(".html")
             for name in env.list_templates() if name.startswith("partials/languages/")}
-        base_url = (config.site_url or "/").rstrip("/") + "/"
-        default = self.gathered.config.default_language  # type: ignore[union-attr]
-        alternates = {}
-        for page in self.pages.values():
-            links = [{"lang": lang, "url": base_url + url} for lang, url in page.alternates.items()]
-            if default in page.alternates:
-                links.append({"lang": "x-default", "url": base_url + page.alternates[default]})
-            alternates[page.url] = links
-        env.globals["ballata_alternates"] = alternates
+        env.globals["ballata_alternates"] = {page.url: self._hreflang(page)
+                                             for page in self.pages.values()}
         return env
 
     def on_post_build(self, config: Any) -> None:
