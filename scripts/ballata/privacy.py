@@ -1,4 +1,4 @@
-"""The privacy scan of sources: raw HTML that could run code, and identifiers that could expose her."""
+"""The privacy scan of sources: HTML outside the allowlist, and identifiers that could expose her."""
 
 from __future__ import annotations
 
@@ -8,22 +8,11 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from . import sanitize
 from .config import Config
 from .errors import Problems
 from .model import Story, Text
 from .schema import INVALID, Context, Field, Group, ListOf, Text as TextType, parse_yaml
-
-_RAW_HTML = (
-    (re.compile(r"<\s*script\b", re.IGNORECASE), "a <script> tag"),
-    (re.compile(r"<\s*iframe\b", re.IGNORECASE), "an <iframe> tag"),
-    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE), "an on…= event handler"),
-    (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: address"),
-    (re.compile(r"<\s*(object|embed|form|link|meta|base|style)\b", re.IGNORECASE),
-     "an <{}> tag"),
-)
-_REMOTE_PICTURE = re.compile(
-    r"!\[[^\]]*\]\(\s*<?(?:https?:)?//|<[^>]*\b(?:src|srcset|poster)\s*=\s*[\"']?(?:https?:)?//",
-    re.IGNORECASE)
 
 _IDENTIFIERS = (
     (re.compile(r"(?<!\d)\d{16}(?!\d)"), "an Indonesian NIK (16 digits)"),
@@ -42,21 +31,6 @@ def mask(value: str) -> str:
 
 def _line(text: Text, offset: int) -> int:
     return text.body_line + text.body.count("\n", 0, offset)
-
-
-def scan_raw_html(text: Text, problems: Problems) -> None:
-    for pattern, what in _RAW_HTML:
-        for match in pattern.finditer(text.body):
-            tag = what.format(match.group(1).lower()) if match.groups() else what
-            problems.error(text.path, f"contains {tag}, which could run code in readers' browsers "
-                           "or load things from other servers", field="text",
-                           line=_line(text, match.start()),
-                           tip="Remove it: pages may use Markdown and plain HTML only.")
-    for match in _REMOTE_PICTURE.finditer(text.body):
-        problems.error(text.path, "shows a picture from another server: every reader's phone would "
-                       "contact it, which tells that server who reads this", field="text",
-                       line=_line(text, match.start()),
-                       tip="Save the picture next to the text and link it by its file name.")
 
 
 def find_identifiers(body: str) -> list[tuple[int, str, str]]:
@@ -80,7 +54,7 @@ def _digits(value: str) -> str:
 def scan_text(text: Text, is_story: bool, config: Config, secrets: list[Secret],
               problems: Problems) -> None:
     """Everything the source scan looks for in one published text."""
-    scan_raw_html(text, problems)
+    sanitize.check(text, problems)
     scan_identifiers(text, is_story, config, problems)
     for secret in find_secrets(text.body, secrets):
         offset = _find_folded(text.body, secret.folded)
