@@ -1,4 +1,9 @@
-"""The phases in order: read -> gate -> scan -> render -> audit -> swap."""
+"""The phases in order: read -> gate -> scan -> render website -> render zine -> audit -> swap.
+
+The core calls each renderer with the public view only; renderers are equal steps handed in by the
+entry point (cli.py), so the core imports no adapter. What must never be published reaches only the
+output audit.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,18 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from collections.abc import Callable, Sequence
 
-from . import privacy, publish, takedown
+from . import audit, privacy, publish, takedown
 from .config import Config, load_config
+from .datasets import read_datasets
+from .editions import Edition, read_editions
 from .errors import BallataError, Level, Problem, Problems, UsageError
 from .model import Project
-from .datasets import read_datasets
 from .readers import read_project
-from .zine.edition import Edition, read_editions
 
-log = logging.getLogger("ballata.progress")
+log = logging.getLogger(__name__)
 
 MAX_EXCLUSION_ROUNDS = 5
 """Excluding an invalid story can break a link to it, which excludes the linking page: a short chain."""
@@ -58,6 +64,10 @@ class Gathered:
     def ok(self) -> bool:
         return not self.problems.errors
 
+    @property
+    def public(self) -> publish.PublicView:
+        return self.publish_set.public
+
     def report(self) -> dict[str, Any]:
         return publish.report(self.publish_set, self.problems)
 
@@ -74,7 +84,8 @@ def _drop(project: Project, bad_files: set[str]) -> None:
             del project.pages[key]
 
 
-def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Gathered:
+def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
+           with_editions: bool = True) -> Gathered:
     """Read the sources and apply the gate and the source scan once, for every output."""
     config = load_config(root)
     read_problems = Problems()
@@ -90,7 +101,8 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
         if exclude_invalid:
             bad |= read_problems.files_with_errors()
             _drop(project, bad)
-        publish_set = publish.build_publish_set(project, config, build_date, problems, secrets)
+        publish_set = publish.build_publish_set(project, config, build_date, problems, secrets,
+                                                editions if with_editions else None)
         if not exclude_invalid or not (problems.files_with_errors() - read_problems.files_with_errors()):
             break
         read_problems = Problems(list(problems.items))
@@ -103,16 +115,16 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False) -> Ga
         # Intros and titles are printed in the zine: the same scan as every page.
         for text in edition.intro.values():
             privacy.scan_text(text, False, config, secrets, problems)
-        for field_name, values in (("title", edition.title), ("subtitle", edition.subtitle)):
-            for value in values.values():
-                privacy.scan_register(f"{edition.folder}/zine.yml", value, secrets, problems,
-                                      field=field_name)
+        privacy.scan_yaml_file(config.root, f"{edition.folder}/zine.yml", secrets, problems,
+                               public=config.public_identifiers)
+    for dataset in project.datasets.values():
+        privacy.scan_dataset(config, dataset, secrets, problems)
     return Gathered(config, project, publish_set, problems, editions)
 
 
-def write_report(gathered: Gathered, root: Path) -> Path:
+def write_report(gathered: Gathered, build_dir: Path) -> Path:
     """build/report.json: never under site/, since it names what was excluded and why."""
-    path = root / "build" / "report.json"
+    path = build_dir / "report.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(gathered.report(), ensure_ascii=False, indent=2) + "\n",
                     encoding="utf-8")
@@ -131,36 +143,97 @@ def swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(root: Path, build_date: dt.date, *, exclude_invalid: bool = False,
-          pdf: bool = True) -> Gathered:
-    """Every phase; ``site/`` is replaced only when all of them succeeded."""
-    from .site.build import build_site
+@dataclass(frozen=True)
+class Outputs:
+    """Staging folders of one build: renderers write here; only the swap publishes them."""
 
-    gathered = gather(root, build_date, exclude_invalid)
-    write_report(gathered, root)
+    site: Path
+    print: Path | None
+    """build/print/ in the making; None when this build makes no PDFs."""
+
+
+class Renderer(Protocol):
+    """One rendering step (the website, the zine). It sees only the public view."""
+
+    name: str
+    makes_pdfs: bool
+    """Whether it writes site/downloads/ and build/print/: the site then links the PDFs."""
+
+    def render(self, public: publish.PublicView, outputs: Outputs) -> Problems:
+        """Write outputs; return warnings, and errors that stop the build."""
+        ...
+
+
+def audit_outputs(ps: publish.PublishSet, outputs: Outputs) -> list[Problem]:
+    """The output audit: every file written, against everything that must not be published."""
+    problems = audit.audit_site(ps, outputs.site)
+    if outputs.print is not None:
+        problems += audit.audit_print(ps, outputs.print)
+    return problems
+
+
+def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
+          exclude_invalid: bool = False) -> Gathered:
+    """Every phase; ``site/`` and ``build/print/`` are replaced only when all of them succeeded."""
+    makes_pdfs = any(r.makes_pdfs for r in renderers)
+    gathered = gather(root, build_date, exclude_invalid, with_editions=makes_pdfs)
+    work = root / "build"
+    write_report(gathered, work)
     if not gathered.ok:
         return gathered
-    work = root / "build"
     work.mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="site.", dir=work))
-    print_staging = Path(tempfile.mkdtemp(prefix="print.", dir=work)) if pdf else None
+    outputs = Outputs(Path(tempfile.mkdtemp(prefix="site.", dir=work)),
+                      Path(tempfile.mkdtemp(prefix="print.", dir=work)) if makes_pdfs else None)
     try:
-        build_site(gathered, staging, print_staging)
-        swap_into_place(staging, root / "site")
-        if print_staging is not None:
-            swap_into_place(print_staging, work / "print")
-        gone = takedown.record(root / "site", work, gathered.config.site_url or "/", build_date)
-        if gone:
-            log.warning("%d address(es) disappeared since the previous build: see build/takedown.md",
-                        len(gone))
-    except BallataError as exc:
-        for problem in exc.problems:
+        for renderer in renderers:
+            log.info("rendering: %s", renderer.name)
+            try:
+                gathered.problems.extend(renderer.render(gathered.public, outputs))
+            except BallataError as exc:
+                gathered.problems.extend(Problems(list(exc.problems)))
+            if not gathered.ok:
+                return gathered
+        log.info("auditing every output file")
+        for problem in audit_outputs(gathered.publish_set, outputs):
             gathered.problems.add(problem)
-        write_report(gathered, root)
-        return gathered
+        if not gathered.ok:
+            return gathered
+        _swap(gathered, outputs, root, build_date)
     finally:
-        for folder in (staging, print_staging):
+        write_report(gathered, work)
+        for folder in (outputs.site, outputs.print):
             if folder is not None and folder.exists():
                 shutil.rmtree(folder)
     log.info("site/ is ready")
     return gathered
+
+
+def _swap(gathered: Gathered, outputs: Outputs, root: Path, build_date: dt.date) -> None:
+    """Publish the staged outputs; a build without PDFs removes the earlier ones, so no folder
+    holds PDFs older than the last successful build."""
+    work = root / "build"
+    swap_into_place(outputs.site, root / "site")
+    if outputs.print is not None:
+        swap_into_place(outputs.print, work / "print")
+    elif (work / "print").exists():
+        shutil.rmtree(work / "print")
+        gathered.problems.warning("build/print", "removed the print PDFs of an earlier build: "
+                                  "this build made no PDFs", tip="Build without --no-pdf to make "
+                                  "them again from the sources as they are now.")
+    gone = takedown.record(root / "site", work, gathered.config.site_url or "/", build_date,
+                           pdfs_built=outputs.print is not None)
+    if gone:
+        log.warning("%d address(es) disappeared since the previous build: see build/takedown.md",
+                    len(gone))
+
+
+def gate_for_mkdocs(root: Path, build_date: dt.date) -> tuple[publish.PublicView,
+                                                             Callable[[Path], list[Problem]]]:
+    """For plain `mkdocs build` / `mkdocs serve`: the same gate and the same output audit as
+    `ballata build`. Returns the public view and the audit to run on the built site; raises
+    :class:`BallataError` when the sources have errors."""
+    gathered = gather(root, build_date, with_editions=False)
+    if not gathered.ok:
+        raise BallataError(gathered.problems.errors)
+    ps = gathered.publish_set
+    return gathered.public, lambda site_dir: audit_outputs(ps, Outputs(site_dir, None))

@@ -15,8 +15,14 @@ from . import build as build_mod
 from . import scaffold
 from .errors import BallataError, Problem, Problems
 
+def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Resolved once, here: every path below is made from the absolute project folder."""
+    return value.resolve()
+
+
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-                           show_default=True, help="The project folder (with ballata.yml).")
+                           show_default=True, callback=_resolve_root,
+                           help="The project folder (with ballata.yml).")
 DATE_OPTION = click.option("--date", "date", metavar="YYYY-MM-DD",
                            help="Build date for consent expiry (default: SOURCE_DATE_EPOCH or today).")
 
@@ -72,7 +78,6 @@ def _table(report: dict[str, Any]) -> str:
 def cli(verbose: bool) -> None:
     """Balla'ta Migran's publishing pipeline: consent-gated website and zine."""
     logging.basicConfig(format="%(message)s", level=logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("ballata.progress").setLevel(logging.INFO)
     for noisy in ("weasyprint", "fontTools", "matplotlib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
@@ -86,7 +91,7 @@ def cli(verbose: bool) -> None:
 def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool) -> None:
     """Check every source without rendering; print the publication report."""
     gathered = build_mod.gather(root, build_mod.resolve_build_date(date), exclude_invalid)
-    build_mod.write_report(gathered, root)
+    build_mod.write_report(gathered, root / "build")
     if as_json:
         click.echo(json.dumps(gathered.report(), ensure_ascii=False, indent=2))
     else:
@@ -105,8 +110,14 @@ def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool) ->
 @_guarded
 def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool) -> None:
     """Build site/ (and the PDFs) through the consent gate."""
-    gathered = build_mod.build(root, build_mod.resolve_build_date(date),
-                               exclude_invalid=exclude_invalid, pdf=not no_pdf)
+    from .site.build import SiteRenderer
+    from .zine.render import ZineRenderer
+
+    renderers: list[build_mod.Renderer] = [SiteRenderer()]
+    if not no_pdf:
+        renderers.append(ZineRenderer())
+    gathered = build_mod.build(root, build_mod.resolve_build_date(date), renderers,
+                               exclude_invalid=exclude_invalid)
     _echo_problems(gathered.problems)
     if not gathered.ok:
         click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published; "
@@ -175,30 +186,39 @@ def stats() -> None:
 @click.argument("raw", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", required=True, metavar="COL[,COL]", help="One or two columns to count by.")
 @click.option("--weight", metavar="COL", help="Column holding how many people a record stands for.")
-@click.option("--threshold", default=10, show_default=True, type=click.IntRange(min=2),
-              help="Counts from 1 to this minus one are hidden.")
-@click.option("--measure", default="people", show_default=True, help="Name of the count column.")
+@click.option("--threshold", type=click.IntRange(min=2),
+              help="Counts from 1 to this minus one are hidden (default: the dataset's, or 10).")
+@click.option("--measure", help="Name of the count column (default: the dataset's, or people).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def stats_aggregate(raw: Path, by: str, weight: str | None, threshold: int, measure: str,
-                    out: Path) -> None:
-    """Count raw records (kept in private/) into a table.csv that is safe to publish."""
-    from . import statistics
+@ROOT_OPTION
+@_guarded
+def stats_aggregate(raw: Path, by: str, weight: str | None, threshold: int | None,
+                    measure: str | None, out: Path, root: Path) -> None:
+    """Count raw records (kept in private/) into a table.csv that is safe to publish.
+
+    Settings come from the dataset.yml next to --out, when there is one. Tables already published
+    from the same records are proven together with the new one; the new table hides what it must
+    for all of them to stay safe, or nothing is written.
+    """
+    from . import datasets, statistics
 
     columns = [c.strip() for c in by.split(",") if c.strip()]
     if not 1 <= len(columns) <= 2:
         raise click.UsageError("--by takes one or two column names, e.g. --by village,status")
     try:
-        records = statistics.read_records(raw, columns, weight)
-    except (statistics.AggregateError, UnicodeDecodeError) as exc:
-        message = str(exc) if isinstance(exc, statistics.AggregateError) else \
-            f"{raw}: the file is not UTF-8 text; save it again as CSV UTF-8"
+        made = datasets.aggregate(raw, columns, out, root, weight=weight, measure=measure,
+                                  threshold=threshold)
+    except (statistics.AggregateError, statistics.ProtectionError, UnicodeDecodeError) as exc:
+        message = f"{raw}: the file is not UTF-8 text; save it again as CSV UTF-8" \
+            if isinstance(exc, UnicodeDecodeError) else str(exc)
         click.echo(f"ERROR {message}", err=True)
         sys.exit(1)
-    table = statistics.suppress(statistics.count(records, columns, measure), threshold)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(statistics.to_csv(table), encoding="utf-8")
-    click.echo(f"Wrote {out}: {len(table.values)} cells from {len(records)} records, "
-               f"{len(table.hidden)} hidden (threshold {threshold}).")
+    table = made.table
+    click.echo(f"Wrote {out} and {made.records_file.name}: {len(table.values)} cells from "
+               f"{made.records} records ({made.population} counted), {len(table.hidden)} hidden "
+               f"({made.hidden_people} people in them; threshold {made.rules.threshold}).")
+    if made.linked:
+        click.echo(f"Proven together with {', '.join(made.linked)} (same records).")
 
 
 @cli.group()

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BallataError, Problem, Problems
-from .schema import INVALID, Field, Group, ListOf, MapOf, PerLanguage, Text, parse_yaml, validate
+from . import sources
+from .schema import INVALID, Field, Group, ListOf, MapOf, PerLanguage, Text, validate
 
 CONFIG_FILE = "ballata.yml"
 
@@ -51,10 +52,6 @@ class Config:
     def default_language(self) -> str:
         return self.languages[0]
 
-    def prefix(self, lang: str) -> str:
-        """URL prefix of a language: '' for the default one, 'en/' for English."""
-        return "" if lang == self.default_language else f"{lang}/"
-
 
 def load_config(root: Path) -> Config:
     path = root / CONFIG_FILE
@@ -63,13 +60,13 @@ def load_config(root: Path) -> Config:
         raise BallataError([Problem(CONFIG_FILE, f"no {CONFIG_FILE} in {root}",
                                     tip="Run ballata from the project folder (the one with "
                                         "stories/ and content/).")], exit_code=2)
-    doc = parse_yaml(path.read_text(encoding="utf-8-sig"), CONFIG_FILE, problems)
+    doc = sources.read_yaml(path, root, problems)
     # The languages must be known before per-language fields can be checked: read them first.
     codes: list[str] = []
     if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("languages"), list):
         codes = [str(x.get("code")) for x in doc.data["languages"] if isinstance(x, dict)]
     data = validate(doc, CONFIG_SCHEMA, problems, codes) if doc is not None else INVALID
-    if data is INVALID or problems.errors:
+    if doc is None or data is INVALID or problems.errors:
         raise BallataError(problems.errors)
     return Config(
         root=root,

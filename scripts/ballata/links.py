@@ -1,12 +1,10 @@
-"""Internal links in Markdown: find them, resolve them to site paths."""
+"""Links in Markdown: find them (with their line) and rewrite them; addresses are made in urls.py."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 # Inline links and images, reference definitions, and raw HTML href/src.
 _PATTERNS = (
@@ -29,23 +27,6 @@ def find_links(markdown: str) -> list[Link]:
         for match in pattern.finditer(markdown):
             links.append(Link(match.group(1), markdown.count("\n", 0, match.start(1)) + 1))
     return sorted(links, key=lambda link: (link.line, link.target))
-
-
-def is_internal(target: str) -> bool:
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and bool(parts.path)
-
-
-def resolve(target: str, page_url: str) -> str:
-    """Site path (no leading slash) that ``target`` points to from the page at ``page_url``."""
-    path = urlsplit(target).path
-    joined = path if path.startswith("/") else posixpath.join("/" + page_url, path)
-    resolved = posixpath.normpath(joined)
-    if resolved.endswith("/index.md"):
-        resolved = resolved[: -len("index.md")]
-    elif path.endswith("/") and not resolved.endswith("/"):
-        resolved += "/"
-    return resolved.lstrip("/") if resolved != "/" else ""
 
 
 def rewrite(markdown: str, change: Callable[[str], str]) -> str:

@@ -1,4 +1,9 @@
-"""The publish set: the consent gate and the source checks applied once, for every output."""
+"""The publish set: the consent gate and the source checks applied once, for every output.
+
+Renderers receive a :class:`PublicView`: only what may be published. What must never be published
+(excluded versions, invalid stories, the private register) stays in :class:`PublishSet`, which only
+the core and the output audit read.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import consent, links, privacy
+from . import consent, links, privacy, urls
 from .config import Config
+from .editions import Edition
 from .errors import Problems
 from .model import Channel, Dataset, Page, Project, Story, Text
 
@@ -34,25 +40,78 @@ class PageVersion:
     def translated(self) -> bool:
         return self.text.lang == self.lang
 
+    @property
+    def is_handout(self) -> bool:
+        """A guide marked ``handout: true``, in a language it is written in."""
+        return (self.page.section == "guides" and self.translated
+                and bool(self.text.meta.get("handout")))
 
-@dataclass
-class PublishSet:
-    """Everything that may be published, and nothing else. Renderers receive only this."""
+
+@dataclass(frozen=True)
+class EditionContent:
+    """One zine edition and, per language, the story versions each of its PDFs may carry."""
+
+    edition: Edition
+    screen: dict[str, list[StoryVersion]]
+    """Published on the web and in print: the screen PDF is forwarded beyond recall."""
+    print: dict[str, list[StoryVersion]]
+    """Published in print: the print master and the booklet."""
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """Everything that may be published, and nothing else: what every renderer receives."""
 
     config: Config
     build_date: dt.date
     stories: dict[Channel, dict[str, list[StoryVersion]]]
     """Channel -> language -> published story versions."""
     pages: dict[str, list[PageVersion]]
+    datasets: dict[str, Dataset]
+    """Statistics whose tables passed the safety check: aggregated, so free of consent."""
+    editions: list[EditionContent]
+    """Zine editions to print; empty when this build makes no PDFs."""
+
+    def web_urls(self) -> set[str]:
+        urls_ = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}
+        urls_ |= {p.url for versions in self.pages.values() for p in versions}
+        return urls_
+
+
+@dataclass
+class PublishSet:
+    """The gate's decisions over all sources. Only the core and the output audit read it; renderers
+    get :attr:`public`."""
+
+    public: PublicView
     decisions: dict[str, dict[tuple[Channel, str], consent.Decision]]
     invalid_stories: dict[str, str]
+    """Slug -> story.yml of stories that could not be read: none of their files is published."""
     problems: Problems = field(default_factory=Problems)
     secrets: list[privacy.Secret] = field(default_factory=list)
     """The private register: never published, used by the scans and the output audit."""
-    datasets: dict[str, Dataset] = field(default_factory=dict)
-    """Statistics whose tables passed the safety check: aggregated, so free of consent."""
     all_stories: dict[str, Story] = field(default_factory=dict)
     """Every valid story, published or not: only the output audit reads it, to look for leaks."""
+
+    @property
+    def config(self) -> Config:
+        return self.public.config
+
+    @property
+    def build_date(self) -> dt.date:
+        return self.public.build_date
+
+    @property
+    def stories(self) -> dict[Channel, dict[str, list[StoryVersion]]]:
+        return self.public.stories
+
+    @property
+    def pages(self) -> dict[str, list[PageVersion]]:
+        return self.public.pages
+
+    @property
+    def datasets(self) -> dict[str, Dataset]:
+        return self.public.datasets
 
     def published_in(self, slug: str, lang: str, channels: tuple[Channel, ...]) -> bool:
         """Whether a story version is published on every one of ``channels`` (a screen PDF
@@ -60,26 +119,14 @@ class PublishSet:
         decided = self.decisions.get(slug, {})
         return all(decided.get((ch, lang), consent.Decision(False)).published for ch in channels)
 
-    def web_urls(self) -> set[str]:
-        urls = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}
-        urls |= {p.url for versions in self.pages.values() for p in versions}
-        return urls
-
     def excluded(self, slug: str) -> list[tuple[Channel, str, str]]:
         return [(channel, lang, d.reason or "")
                 for (channel, lang), d in self.decisions.get(slug, {}).items() if not d.published]
 
 
-def story_url(config: Config, lang: str, slug: str) -> str:
-    return f"{config.prefix(lang)}stories/{slug}/"
-
-
-def page_url(config: Config, lang: str, key: str) -> str:
-    return f"{config.prefix(lang)}{key}/" if key else config.prefix(lang)
-
-
 def build_publish_set(project: Project, config: Config, build_date: dt.date,
-                      problems: Problems, secrets: list[privacy.Secret] | None = None) -> PublishSet:
+                      problems: Problems, secrets: list[privacy.Secret] | None = None,
+                      editions: dict[str, Edition] | None = None) -> PublishSet:
     stories: dict[Channel, dict[str, list[StoryVersion]]] = {
         channel: {lang: [] for lang in config.languages} for channel in Channel}
     decisions: dict[str, dict[tuple[Channel, str], consent.Decision]] = {}
@@ -91,7 +138,7 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
                 decisions[slug][(channel, lang)] = decision
                 if decision.published:
                     stories[channel][lang].append(
-                        StoryVersion(story, lang, story.texts[lang], story_url(config, lang, slug)))
+                        StoryVersion(story, lang, story.texts[lang], urls.story(config, lang, slug)))
     pages: dict[str, list[PageVersion]] = {lang: [] for lang in config.languages}
     for key, page in sorted(project.pages.items()):
         for lang in config.languages:
@@ -99,12 +146,45 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
             # a story never is (its consent is per language).
             text = page.texts.get(lang) or next(
                 page.texts[other] for other in config.languages if other in page.texts)
-            pages[lang].append(PageVersion(page, lang, text, page_url(config, lang, key)))
-    published = PublishSet(config, build_date, stories, pages, decisions,
-                           dict(project.invalid_stories), problems, secrets or [],
-                           dict(project.datasets), dict(project.stories))
+            pages[lang].append(PageVersion(page, lang, text, urls.page(config, lang, key)))
+    public = PublicView(config, build_date, stories, pages, dict(project.datasets), [])
+    published = PublishSet(public, decisions, dict(project.invalid_stories), problems,
+                           secrets or [], dict(project.stories))
     _check_published(published, project, problems)
+    published.public = PublicView(config, build_date, stories, pages, dict(project.datasets),
+                                  [_edition_content(e, published, problems)
+                                   for e in (editions or {}).values()])
     return published
+
+
+def _edition_stories(edition: Edition, ps: PublishSet, lang: str, channels: tuple[Channel, ...],
+                     problems: Problems) -> list[StoryVersion]:
+    """The story versions one PDF may carry: allowed on every one of ``channels``; a story the
+    edition lists but the gate excludes is left out with a warning."""
+    allowed = {v.story.slug: v for v in ps.stories[channels[0]][lang]
+               if ps.published_in(v.story.slug, lang, channels)}
+    if edition.stories is None:
+        return sorted(allowed.values(), key=lambda v: (v.story.recorded, v.story.slug))
+    out = []
+    for slug in edition.stories:
+        if slug in allowed:
+            out.append(allowed[slug])
+            continue
+        reasons = sorted({d.reason or "" for (ch, lg), d in ps.decisions.get(slug, {}).items()
+                          if lg == lang and ch in channels and not d.published}) or ["invalid story.yml"]
+        problems.warning(f"{edition.folder}/zine.yml", f"the story {slug!r} is left out of the {lang} "
+                         f"{'+'.join(c.value for c in channels)} PDF ({', '.join(reasons)})",
+                         field="stories")
+    return out
+
+
+def _edition_content(edition: Edition, ps: PublishSet, problems: Problems) -> EditionContent:
+    return EditionContent(
+        edition,
+        {lang: _edition_stories(edition, ps, lang, (Channel.WEB, Channel.PRINT), problems)
+         for lang in edition.languages},
+        {lang: _edition_stories(edition, ps, lang, (Channel.PRINT,), problems)
+         for lang in edition.languages})
 
 
 def _published_texts(ps: PublishSet) -> list[tuple[Text, str, Story | None]]:
@@ -123,29 +203,29 @@ def _published_texts(ps: PublishSet) -> list[tuple[Text, str, Story | None]]:
 def media_path(story: Story, target: str) -> str | None:
     """Site path of a story's own image named in its text; every language version shares it."""
     if target in {m.file for m in story.media}:
-        return f"stories/{story.slug}/{target}"
+        return urls.story_medium(story.slug, target)
     return None
 
 
 def _asset_paths(ps: PublishSet) -> set[str]:
     """Site paths of the images that published web pages carry."""
-    paths = {f"stories/{v.story.slug}/{m.file}" for versions in ps.stories[Channel.WEB].values()
+    paths = {urls.story_medium(v.story.slug, m.file) for versions in ps.stories[Channel.WEB].values()
              for v in versions for m in v.story.media}
-    paths |= {a.removeprefix("content/") for versions in ps.pages.values() for p in versions
-              for a in p.page.assets}
+    paths |= {urls.page_asset(p.page.key, a.rsplit("/", 1)[-1]) for versions in ps.pages.values()
+              for p in versions for a in p.page.assets}
     return paths
 
 
 def _check_published(ps: PublishSet, project: Project, problems: Problems) -> None:
     """Source checks on what is about to be published: links, raw HTML, identifiers."""
-    reachable = ps.web_urls() | _asset_paths(ps)
-    story_urls = {story_url(ps.config, lang, slug): (slug, lang)
+    reachable = ps.public.web_urls() | _asset_paths(ps)
+    story_urls = {urls.story(ps.config, lang, slug): (slug, lang)
                   for slug in list(project.stories) + list(project.invalid_stories)
                   for lang in ps.config.languages}
     for slug, candidate in sorted(project.stories.items()):
         langs = sorted({lang for (_, lang), d in ps.decisions[slug].items() if d.published})
         if langs:
-            privacy.scan_story_fields(candidate, langs, ps.secrets, problems)
+            privacy.scan_story_fields(candidate, langs, ps.secrets, problems, ps.config.root)
     scanned: set[str] = set()
     reported: set[tuple[str, int, str]] = set()
     for text, url, story in _published_texts(ps):
@@ -155,9 +235,9 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
             scanned.add(text.path)
             privacy.scan_text(text, story is not None, ps.config, ps.secrets, problems)
         for link in links.find_links(text.body):
-            if not links.is_internal(link.target):
+            if not urls.is_internal(link.target):
                 continue
-            target = (story and media_path(story, link.target)) or links.resolve(link.target, url)
+            target = (story and media_path(story, link.target)) or urls.resolve(link.target, url)
             line = text.body_line + link.line - 1
             if target in reachable or (text.path, line, link.target) in reported:
                 continue

@@ -11,14 +11,13 @@ from .consent import FINGERPRINT
 from .errors import Problems
 from .model import (Attribution, Channel, Consent, ConsentStatus, Medium, Narrator, Page, Project,
                     Story, Text)
-from .schema import (INVALID, MAX_YAML_BYTES, Bool, Choice, Date, Field, Group, ListOf,
+from . import sources
+from .schema import (INVALID, Bool, Choice, Date, Field, Group, ListOf,
                      PerLanguage, Text as TextType, YamlDoc, dotted, parse_yaml, validate)
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANG_FILE = re.compile(r"index\.([^.]+)\.md")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
-MAX_TEXT_BYTES = 1024 * 1024
-"""A testimony is a few pages; a megabyte of Markdown is a pasted file, not a story."""
 
 SLUG_TIP = "Use lowercase letters, digits and hyphens only, e.g. paspor-ditahan."
 
@@ -87,27 +86,10 @@ def rel(path: Path, config: Config) -> str:
     return path.relative_to(config.root).as_posix()
 
 
-def _read_bytes(path: Path, config: Config, problems: Problems, limit: int) -> bytes | None:
-    size = path.stat().st_size
-    if size > limit:
-        problems.error(rel(path, config), f"the file is {size // 1024} KB; the limit is "
-                       f"{limit // 1024} KB", tip="Check that the right file was saved here.")
-        return None
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        problems.error(rel(path, config), "the file is not UTF-8 text", line=line,
-                       tip="Save it again as UTF-8 (most editors offer this under 'Save as').")
-        return None
-    return data
-
-
 def read_text(path: Path, lang: str, config: Config, problems: Problems,
               front_matter: Group) -> tuple[Text, dict[str, Any]] | None:
     """Read one Markdown file with optional front matter."""
-    raw = _read_bytes(path, config, problems, MAX_TEXT_BYTES)
+    raw = sources.read_bytes(path, config.root, problems, sources.MAX_TEXT_BYTES)
     if raw is None:
         return None
     name = rel(path, config)
@@ -169,7 +151,7 @@ def read_story(folder: Path, config: Config, problems: Problems) -> Story | None
         problems.error(name, "every story folder needs a story.yml with its consent",
                        tip=f"Run `ballata new story {folder.name}` or copy one from another story.")
         return None
-    raw = _read_bytes(yml, config, problems, MAX_YAML_BYTES)
+    raw = sources.read_bytes(yml, config.root, problems, sources.MAX_YAML_BYTES)
     doc = parse_yaml(raw.decode("utf-8-sig"), name, problems) if raw is not None else None
     data = validate(doc, STORY, problems, config.languages) if doc is not None else INVALID
     texts: dict[str, Text] = {}
@@ -229,9 +211,12 @@ def _check_story(folder: Path, doc: YamlDoc, data: dict[str, Any], texts: dict[s
               f"({', '.join(config.languages)}); got {data['original_language']!r}",
               "Languages are set in ballata.yml.")
     for i, medium in enumerate(data["media"]):
-        if not (folder / medium["file"]).is_file():
+        picture = folder / medium["file"]
+        if not picture.is_file() and not picture.is_symlink():
             error(("media", i, "file"), f"there is no file {medium['file']!r} in {rel(folder, config)}",
                   "Check the spelling (capitals count) or add the image to the story folder.")
+        else:
+            sources.check_image(picture, config.root, problems, field=f"media[{i}].file")
         if medium["shows_faces"] and not consent["photos"]:
             error(("media", i, "shows_faces"), "this picture shows faces but consent.photos is false",
                   "Remove the picture, or record her consent to photos (photos: true).")
@@ -284,12 +269,14 @@ def read_pages(config: Config, problems: Problems) -> dict[str, Page]:
             texts[lang] = read[0]
         if texts:
             assets = [rel(p, config) for p in sorted(folder.iterdir())
-                      if p.suffix.lower() in IMAGE_SUFFIXES]
+                      if p.suffix.lower() in IMAGE_SUFFIXES
+                      and sources.check_image(p, config.root, problems)]
             pages[key] = Page(key, texts, assets)
     return pages
 
 
 def read_project(config: Config, problems: Problems) -> Project:
+    sources.refuse_links(config.root, problems)
     project = Project()
     stories = config.root / "stories"
     if stories.is_dir():

@@ -15,9 +15,6 @@ from .errors import Problems
 
 Path = tuple[str | int, ...]
 
-MAX_YAML_BYTES = 256 * 1024
-"""A story.yml is a page of metadata; anything larger is a mistake (a pasted file, a wrong drag)."""
-
 
 class Invalid:
     """Marks a value that failed its check (its problem is already recorded)."""
@@ -72,17 +69,68 @@ def _index_lines(node: yaml.Node, path: Path, doc: YamlDoc, problems: Problems) 
             _index_lines(item, path + (i,), doc, problems)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves an impossible date (2025-02-30) as text for the schema to report."""
+MAX_YAML_DEPTH = 32
+"""Nesting a source needs: story.yml goes four levels deep. Deeper is an attack on the parser."""
+MAX_YAML_NODES = 20_000
+"""Values a source may hold once aliases (*name) are expanded: a small file cannot unfold into
+millions of values (the "billion laughs")."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+
+class _TooLarge(yaml.MarkedYAMLError):
+    """A document over one of the limits above; reported like a syntax error, with its line."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date (2025-02-30) as text for the schema to report,
+    and refuses documents nested deeper than :data:`MAX_YAML_DEPTH`."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _TooLarge(problem=f"values are nested more than {MAX_YAML_DEPTH} levels deep",
+                                problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
-            return self.construct_scalar(node)  # type: ignore[arg-type]
+            return self.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _expanded_size(node: yaml.Node, limit: int) -> int:
+    """How many values ``node`` holds with every alias expanded, counted without expanding them
+    (each shared node is counted once and its size reused); stops counting past ``limit``."""
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                total += size(key) + size(value)
+                if total > limit:
+                    break
+        elif isinstance(n, yaml.SequenceNode):
+            for item in n.value:
+                total += size(item)
+                if total > limit:
+                    break
+        sizes[id(n)] = total
+        return total
+
+    return size(node)
 
 
 def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0) -> YamlDoc | None:
@@ -90,6 +138,9 @@ def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise _TooLarge(problem=f"with its aliases (*name) expanded, it holds more than "
+                                    f"{MAX_YAML_NODES} values", problem_mark=node.start_mark)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -1,22 +1,28 @@
-"""Build the website into a folder with MkDocs, handing it the publish set already gathered."""
+"""The website renderer: MkDocs + Material + Pagefind, handed the public view by the core."""
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
-import logging
 import os
-from pathlib import Path
 from collections.abc import Iterator
 
-from ..build import Gathered
-from ..errors import BallataError, Problem
+from ..build import Outputs
+from ..errors import BallataError, Problem, Problems
+from ..publish import PublicView
 
-log = logging.getLogger("ballata.progress")
+_handed: contextvars.ContextVar[PublicView | None] = contextvars.ContextVar("ballata_public_view",
+                                                                           default=None)
+
+
+def handed_view() -> PublicView | None:
+    """The public view the core handed to this build; None under plain `mkdocs build`/`serve`."""
+    return _handed.get()
 
 
 @contextlib.contextmanager
-def _build_environment(build_date: dt.date) -> Iterator[None]:
+def build_environment(build_date: dt.date) -> Iterator[None]:
     """Dates in the sitemap and gzip headers come from the build date, so builds repeat exactly."""
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
     epoch = dt.datetime.combine(build_date, dt.time(), dt.UTC).timestamp()
@@ -32,28 +38,33 @@ def _build_environment(build_date: dt.date) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def build_site(gathered: Gathered, site_dir: Path, print_dir: Path | None = None) -> None:
-    """The website into ``site_dir``; with ``print_dir``, the PDFs too (before the output audit)."""
-    # Imported here so that `ballata check` never loads MkDocs.
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+class SiteRenderer:
+    """Pages in, HTML out: MkDocs renders the pages of the public view into the staging site."""
 
-    root = gathered.config.root
-    with _build_environment(gathered.publish_set.build_date):
-        log.info("rendering the website")
+    name = "website"
+    makes_pdfs = False
+
+    def render(self, public: PublicView, outputs: Outputs) -> Problems:
+        # Imported here so that `ballata check` never loads MkDocs.
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
+
+        root = public.config.root
+        token = _handed.set(public)
         try:
-            config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir))
-            plugin = config.plugins.get("ballata")
-            if plugin is None:
-                raise BallataError([Problem("mkdocs.yml", "the ballata plugin is not enabled",
-                                            field="plugins", tip="Add `- ballata` under plugins:.")])
-            plugin.gathered = gathered  # type: ignore[attr-defined]
-            plugin.print_dir = print_dir  # type: ignore[attr-defined]
-            build(config)
+            with build_environment(public.build_date):
+                config = load_config(config_file=str(root / "mkdocs.yml"),
+                                     site_dir=str(outputs.site))
+                if config.plugins.get("ballata") is None:
+                    raise BallataError([Problem(
+                        "mkdocs.yml", "the ballata plugin is not enabled", field="plugins",
+                        tip="Add `- ballata` under plugins:; without it no page passes the "
+                            "consent gate.")])
+                build(config)
         except MkDocsException as exc:
-            found = getattr(plugin, "audit_problems", None)
-            if found:
-                raise BallataError(found) from None
             raise BallataError([Problem("mkdocs.yml", f"the website could not be built: {exc}")]) \
                 from None
+        finally:
+            _handed.reset(token)
+        return Problems()

@@ -10,18 +10,20 @@ from typing import Any
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .. import audit
-from ..build import Gathered, gather, resolve_build_date
-from ..errors import BallataError, Problems
-from .. import images
+from .. import images, sanitize, urls
+from ..build import gate_for_mkdocs, resolve_build_date
+from ..errors import BallataError
 from . import search
-from .views import SiteBuilder, SitePage, rel_url
+from .build import handed_view
+from .config import check_mkdocs_config
+from .views import SiteBuilder, SitePage
 
 
 class BallataPluginConfig(base.Config):
@@ -39,33 +41,35 @@ def _problems_text(problems: list[Any]) -> str:
 
 
 class BallataPlugin(BasePlugin[BallataPluginConfig]):
-    gathered: Gathered | None = None
-    """Set by `ballata build`, which has gathered already; plain `mkdocs build` gathers here."""
-    audit_problems: list[Any] = []
-    """What the output audit found in the last build."""
-    print_dir: Path | None = None
-    """Where `ballata build` wants the print PDFs; None (plain `mkdocs build`, --no-pdf): no PDFs."""
+    """Pages in, HTML out. Under `ballata build` the core hands over the public view and audits
+    afterwards; under plain `mkdocs build` / `mkdocs serve` the plugin asks the core for the same
+    gate and runs the core's output audit on what MkDocs wrote."""
+
+    command: str | None = None
+    """How MkDocs was started (build, serve, gh-deploy); None when `ballata build` drives it."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent
-        if self.gathered is None:
-            try:
-                self.gathered = gather(root, resolve_build_date(None))
-            except BallataError as exc:
-                raise PluginError(_problems_text(exc.problems)) from None
-        if not self.gathered.ok:
-            raise PluginError(_problems_text(self.gathered.problems.errors)
-                              + "\nNothing was published.")
-        self.builder = SiteBuilder(self.gathered.publish_set,
-                                   editions=self.gathered.editions if self.print_dir else None)
+        public = handed_view()
+        self.audit: Callable[[Path], list[Any]] | None = None
+        try:
+            if public is None:
+                public, self.audit = gate_for_mkdocs(root, resolve_build_date(None))
+            check_mkdocs_config(config, public.config, serving=self.command == "serve")
+        except BallataError as exc:
+            raise PluginError(_problems_text(exc.problems) + "\nNothing was published.") from None
+        self.builder = SiteBuilder(public)
         self.pages: dict[str, SitePage] = {p.src_uri: p for p in self.builder.pages()}
         self.renditions: dict[str, list[images.Rendition]] = {}
-        ballata_config = self.gathered.config
-        config.theme["language"] = ballata_config.default_language
-        config.site_name = ballata_config.site_name[ballata_config.default_language]
-        if ballata_config.site_url and not config.site_url:
-            config.site_url = ballata_config.site_url
-        self.base_url = (config.site_url or "/").rstrip("/") + "/"
+        self.site_config = public.config
+        config.theme["language"] = public.config.default_language
+        config.site_name = public.config.site_name[public.config.default_language]
+        if self.command != "serve":
+            config.site_url = public.config.site_url
+        self.base_url = config.site_url or "/"
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -96,14 +100,16 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         view = self.pages[page.file.src_uri]
-        return _responsive_images(html, view.url, self.renditions)
+        # The allowlist once more, as the last line of defence; the sizes of pictures come after,
+        # from the pipeline. Markup: the theme escapes every other value (see on_env).
+        return Markup(_responsive_images(sanitize.clean(html), view.url, self.renditions))
 
     def on_page_context(self, context: dict[str, Any], page: Any, config: Any,  # type: ignore[override]
                         nav: Any) -> dict[str, Any]:
         view = self.pages[page.file.src_uri]
         # MkDocs' prev/next follow its own page order, which mixes languages and sections.
         page.previous_page = page.next_page = None
-        context["ballata"] = self._context(view, config, lambda target: rel_url(target, view.url))
+        context["ballata"] = self._context(view, config, lambda target: urls.relative(target, view.url))
         return context
 
     def on_template_context(self, context: dict[str, Any], template_name: str,  # type: ignore[override]
@@ -117,7 +123,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
 
     def _context(self, view: SitePage, config: Any, link: Callable[[str], str]) -> dict[str, Any]:
         """What the theme's templates see as ``ballata``: links already made for this page."""
-        ballata_config = self.gathered.config  # type: ignore[union-attr]
+        ballata_config = self.site_config
         return {
             "page": view,
             "lang": view.lang,
@@ -126,13 +132,13 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             "site_name": ballata_config.site_name.get(view.lang, config.site_name),
             "nav": [dict(item, url=link(item["url"])) for item in self.builder.nav(view.lang, view.url)],
             "home": link(self.builder.home(view.lang)),
-            "search": link(f"{ballata_config.prefix(view.lang)}search/"),
+            "search": link(urls.search(ballata_config, view.lang)),
             "switch": [{"lang": other, "name": ballata_config.language_names[other],
                         "url": link(url), "current": other == view.lang}
                        for other, url in view.switch.items()],
             "hreflang": self._hreflang(view),
-            "canonical": self.base_url + view.url,
-            "image": self.base_url + view.image if view.image else None,
+            "canonical": urls.absolute(self.base_url, view.url),
+            "image": urls.absolute(self.base_url, view.image) if view.image else None,
             "licence": ballata_config.licence.get(view.lang, ""),
             "locale": {"id": "id_ID", "en": "en_GB"}.get(view.lang, view.lang),
         }
@@ -142,13 +148,17 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         the default language's version, or the page itself when there is none."""
         if not view.alternates:
             return []
-        default = self.gathered.config.default_language  # type: ignore[union-attr]
-        links = [{"lang": lang, "url": self.base_url + url} for lang, url in view.alternates.items()]
+        default = self.site_config.default_language
+        links = [{"lang": lang, "url": urls.absolute(self.base_url, url)}
+                 for lang, url in view.alternates.items()]
         links.append({"lang": "x-default",
-                      "url": self.base_url + view.alternates.get(default, view.url)})
+                      "url": urls.absolute(self.base_url, view.alternates.get(default, view.url))})
         return links
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        # Titles, bylines, captions and descriptions are text: every template value is escaped
+        # unless it is Markup (the cleaned page body). MkDocs' own environment does not escape.
+        env.autoescape = True
         self.material_languages = {
             name.removeprefix("partials/languages/").removesuffix(".html")
             for name in env.list_templates() if name.startswith("partials/languages/")}
@@ -160,23 +170,13 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         site_dir = Path(config.site_dir)
         if self.config.search:
             search.index(site_dir)
-        ps = self.gathered.publish_set  # type: ignore[union-attr]
-        self.audit_problems = []
-        if self.print_dir is not None:
-            from ..zine.render import render_all  # WeasyPrint loads only when PDFs are wanted
-
-            rendered = render_all(ps, self.gathered.editions, site_dir, self.print_dir)  # type: ignore[union-attr]
-            self.gathered.problems.extend(Problems(rendered.warnings))  # type: ignore[union-attr]
-            self.audit_problems += rendered.errors
-            if not rendered.errors:
-                self.audit_problems += audit.audit_print(ps, self.print_dir)
-        if not self.audit_problems:
-            self.audit_problems = audit.audit_site(ps, site_dir)
-        if self.audit_problems:
+        if self.audit is None:
+            return  # `ballata build`: the core audits every output after every renderer
+        found = self.audit(site_dir)
+        if found:
             # Plain `mkdocs build` writes in place: a site that failed the audit must not stay.
             shutil.rmtree(site_dir, ignore_errors=True)
-            raise PluginError(_problems_text(self.audit_problems)
-                              + "\nThe output audit failed: the site was removed.")
+            raise PluginError(_problems_text(found) + "\nThe output audit failed: the site was removed.")
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import charts, links
+from .. import charts, links, urls
 from ..model import Attribution, Channel, Dataset
-from ..publish import PageVersion, PublishSet, StoryVersion, media_path, page_url, story_url
+from ..publish import PageVersion, PublicView, StoryVersion, media_path
 from ..strings import STRINGS_FILE, Strings
-from ..zine.edition import Edition, handout_pdf, is_handout, screen_pdf
 
 STORIES_PER_PAGE = 24
 SUMMARY_CHARS = 180
@@ -40,10 +39,6 @@ class SitePage:
     """Site path of the picture shown when the link is shared."""
 
 
-def src_uri(url: str) -> str:
-    return f"{url}index.md"
-
-
 def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
     """First paragraph as plain text, cut at a word boundary."""
     for block in re.split(r"\n\s*\n", markdown):
@@ -59,19 +54,12 @@ def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
     return ""
 
 
-def rel_url(target: str, from_url: str) -> str:
-    """Link from the page at ``from_url`` to the site path ``target``, keeping a folder's slash."""
-    rel = posixpath.relpath("/" + target, "/" + from_url)
-    return rel + "/" if target.endswith("/") or target == "" else rel
-
-
 class SiteBuilder:
     """Turns one publish set into the list of site pages."""
 
-    def __init__(self, ps: PublishSet, strings: Strings | None = None,
-                 editions: dict[str, Edition] | None = None) -> None:
+    def __init__(self, ps: PublicView, strings: Strings | None = None) -> None:
         self.ps = ps
-        self.editions = editions or {}
+        self.editions = [e.edition for e in ps.editions]
         """Editions whose PDFs this build makes, to link them; empty when there are no PDFs."""
         self.config = ps.config
         self.strings = strings or Strings(ps.config.root / STRINGS_FILE)
@@ -79,18 +67,18 @@ class SiteBuilder:
         self.page_urls = {p.url for versions in ps.pages.values() for p in versions}
 
     def home(self, lang: str) -> str:
-        return self.config.prefix(lang)
+        return urls.home(self.config, lang)
 
     # Links -----------------------------------------------------------------------------------
     def _markdown(self, body: str, url: str, version: StoryVersion | None) -> str:
         """Rewrite site-absolute and media links so they work from this page under any base URL."""
         def change(target: str) -> str:
-            if not links.is_internal(target):
+            if not urls.is_internal(target):
                 return target
-            site_path = (version and media_path(version.story, target)) or links.resolve(target, url)
+            site_path = (version and media_path(version.story, target)) or urls.resolve(target, url)
             fragment = target[target.index("#"):] if "#" in target else ""
             if site_path.endswith("/") or site_path == "":
-                return posixpath.relpath("/" + src_uri(site_path), "/" + url) + fragment
+                return posixpath.relpath("/" + urls.source_of(site_path), "/" + url) + fragment
             return posixpath.relpath("/" + site_path, "/" + url)
         return links.rewrite(body, change)
 
@@ -100,16 +88,16 @@ class SiteBuilder:
 
     def story_page(self, v: StoryVersion) -> SitePage:
         story, lang = v.story, v.lang
-        alternates = {other: story_url(self.config, other, story.slug)
+        alternates = {other: urls.story(self.config, other, story.slug)
                       for other in self.config.languages
                       if any(x.story.slug == story.slug for x in self.web[other])}
         narrator = story.narrator
         byline = narrator.byline()
-        media = [{"src": f"stories/{story.slug}/{m.file}", "alt": m.alt.get(lang, ""),
+        media = [{"src": urls.story_medium(story.slug, m.file), "alt": m.alt.get(lang, ""),
                   "caption": m.caption.get(lang, ""),
                   "in_text": m.file in v.text.body} for m in story.media]
         return SitePage(
-            src_uri=src_uri(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
+            src_uri=urls.source_of(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
             description=plain_summary(v.text.body), markdown=self._markdown(v.text.body, v.url, v),
             content_lang=lang, alternates=alternates, switch=self._switch(lang, alternates),
             image=str(media[0]["src"]) if media else None,
@@ -121,28 +109,29 @@ class SiteBuilder:
                                             destination=story.destination),
                 "recorded": story.recorded.isoformat(),
                 "tags": [{"label": self.config.tag_label(t, lang),
-                          "url": rel_url(self._tag_url(lang, t), v.url)} for t in story.tags],
+                          "url": urls.relative(self._tag_url(lang, t), v.url)} for t in story.tags],
                 "media": media,
             })
 
     def general_page(self, p: PageVersion) -> SitePage:
         page, lang = p.page, p.lang
-        translated = {other: page_url(self.config, other, page.key)
+        translated = {other: urls.page(self.config, other, page.key)
                       for other in self.config.languages if other in page.texts}
         dataset = self.ps.datasets.get(page.key)
         kind = ("home" if not page.key else "dataset" if dataset else
                 "guide" if page.section == "guides" and "/" in page.key else "page")
         data: dict[str, Any] = {"translated": p.translated,
                                 "children": self._children(page.key, lang, p.url)}
-        if self.editions and is_handout(p):
-            data["handout"] = rel_url(handout_pdf(page.slug, lang), p.url)
+        if self.editions and p.is_handout:
+            data["handout"] = urls.relative(urls.handout_pdf(page.slug, lang), p.url)
         if kind == "home":
-            data["zines"] = [{"title": e.title.get(lang, ""), "url": rel_url(screen_pdf(e.slug, lang), p.url)}
-                             for e in self.editions.values() if lang in e.languages]
+            data["zines"] = [{"title": e.title.get(lang, ""),
+                              "url": urls.relative(urls.screen_pdf(e.slug, lang), p.url)}
+                             for e in self.editions if lang in e.languages]
         if dataset:
             data["dataset"] = self._dataset(dataset, lang, p.url)
         return SitePage(
-            src_uri=src_uri(p.url), url=p.url, lang=lang, kind=kind, title=p.text.title,
+            src_uri=urls.source_of(p.url), url=p.url, lang=lang, kind=kind, title=p.text.title,
             description=str(p.text.meta.get("description") or plain_summary(p.text.body)),
             markdown=self._markdown(p.text.body, p.url, None), content_lang=p.text.lang,
             alternates=translated, switch=self._switch(lang, translated), data=data)
@@ -151,28 +140,28 @@ class SiteBuilder:
         """The pages one level below a section index (guides, statistics), for its list."""
         if key not in ("guides", "statistics"):
             return []
-        return [{"title": p.text.title, "url": rel_url(p.url, from_url),
+        return [{"title": p.text.title, "url": urls.relative(p.url, from_url),
                  "description": str(p.text.meta.get("description") or plain_summary(p.text.body))}
                 for p in self.ps.pages[lang] if p.page.key.startswith(key + "/")]
 
     def _dataset(self, dataset: Dataset, lang: str, from_url: str) -> dict[str, Any]:
         view = charts.dataset_view(dataset, lang, self.strings)
-        view["csv"] = rel_url(f"{dataset.key}/table.csv", from_url)
+        view["csv"] = urls.relative(urls.dataset_csv(dataset.key), from_url)
         return view
 
     def _tag_url(self, lang: str, tag: str) -> str:
-        return f"{self.config.prefix(lang)}stories/tags/{tag}/"
+        return urls.stories_index(self.config, lang, tag=tag)
 
     def _card(self, v: StoryVersion, from_url: str) -> dict[str, Any]:
         narrator = v.story.narrator
-        return {"title": v.text.title, "url": rel_url(v.url, from_url),
+        return {"title": v.text.title, "url": urls.relative(v.url, from_url),
                 "byline": narrator.byline(),
                 "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
                 "summary": plain_summary(v.text.body),
                 "from_to": self.strings.get("from_to", v.lang, region=v.story.region,
                                             destination=v.story.destination)}
 
-    def listing(self, lang: str, versions: list[StoryVersion], base_url: str, title: str,
+    def listing(self, lang: str, versions: list[StoryVersion], title: str,
                 intro: PageVersion | None, tag: str | None) -> list[SitePage]:
         """A paginated list of story cards; the first page carries the editors' intro, if any."""
         versions = sorted(versions, key=lambda v: (v.story.recorded, v.story.slug), reverse=True)
@@ -180,34 +169,35 @@ class SiteBuilder:
         tags = sorted({t for v in self.web[lang] for t in v.story.tags})
         out = []
         for n in range(1, total + 1):
-            url = base_url if n == 1 else f"{base_url}page/{n}/"
+            url = urls.stories_index(self.config, lang, n, tag)
             chunk = versions[(n - 1) * STORIES_PER_PAGE: n * STORIES_PER_PAGE]
             pager = {"n": n, "total": total,
-                     "previous": rel_url(base_url if n == 2 else f"{base_url}page/{n - 1}/", url)
+                     "previous": urls.relative(urls.stories_index(self.config, lang, n - 1, tag), url)
                      if n > 1 else None,
-                     "next": rel_url(f"{base_url}page/{n + 1}/", url) if n < total else None}
+                     "next": urls.relative(urls.stories_index(self.config, lang, n + 1, tag), url)
+                     if n < total else None}
             # Tag pages exist in one language each; switching language leads to the story index.
-            alternates = ({other: page_url(self.config, other, "stories")
+            alternates = ({other: urls.page(self.config, other, "stories")
                            for other in self.config.languages} if not tag and n == 1 else {})
             out.append(SitePage(
-                src_uri=src_uri(url), url=url, lang=lang, kind="story-index", title=title,
+                src_uri=urls.source_of(url), url=url, lang=lang, kind="story-index", title=title,
                 description=plain_summary(intro.text.body) if intro else title,
                 markdown=self._markdown(intro.text.body, url, None) if intro and n == 1 else "",
                 content_lang=intro.text.lang if intro else lang, alternates=alternates,
                 switch=self._switch(lang, alternates),
                 data={"cards": [self._card(v, url) for v in chunk], "pager": pager,
                       "translated": intro.translated if intro else True,
-                      "all_url": rel_url(page_url(self.config, lang, "stories"), url),
+                      "all_url": urls.relative(urls.page(self.config, lang, "stories"), url),
                       "tag": self.config.tag_label(tag, lang) if tag else None,
                       "tags": [{"label": self.config.tag_label(t, lang),
-                                "url": rel_url(self._tag_url(lang, t), url),
+                                "url": urls.relative(self._tag_url(lang, t), url),
                                 "current": t == tag} for t in tags]}))
         return out
 
     def search_page(self, lang: str) -> SitePage:
-        url = f"{self.config.prefix(lang)}search/"
-        alternates = {other: f"{self.config.prefix(other)}search/" for other in self.config.languages}
-        return SitePage(src_uri=src_uri(url), url=url, lang=lang, kind="search",
+        url = urls.search(self.config, lang)
+        alternates = {other: urls.search(self.config, other) for other in self.config.languages}
+        return SitePage(src_uri=urls.source_of(url), url=url, lang=lang, kind="search",
                         title=self.strings.get("search_title", lang),
                         description=self.strings.get("search_placeholder", lang), markdown="",
                         content_lang=lang, alternates=alternates,
@@ -223,11 +213,11 @@ class SiteBuilder:
                 else:
                     out.append(self.general_page(p))
             title = intro.text.title if intro else self.strings.get("stories", lang)
-            out += self.listing(lang, self.web[lang], page_url(self.config, lang, "stories"), title,
+            out += self.listing(lang, self.web[lang], title,
                                 intro, None)
             for tag in sorted({t for v in self.web[lang] for t in v.story.tags}):
                 tagged = [v for v in self.web[lang] if tag in v.story.tags]
-                out += self.listing(lang, tagged, self._tag_url(lang, tag),
+                out += self.listing(lang, tagged,
                                     f"{self.strings.get('stories_tagged', lang)}: "
                                     f"{self.config.tag_label(tag, lang)}", None, tag)
             out += [self.story_page(v) for v in self.web[lang]]
@@ -239,7 +229,7 @@ class SiteBuilder:
         items = []
         for key, label in (("", "home"), ("stories", "stories"), ("guides", "guides"),
                            ("statistics", "statistics"), ("about", "about")):
-            url = page_url(self.config, lang, key)
+            url = urls.page(self.config, lang, key)
             if key and url not in self.page_urls and key != "stories":
                 continue
             active = current_url == url if not key else current_url.startswith(url)
@@ -254,7 +244,7 @@ class SiteBuilder:
 
     def downloads(self) -> dict[str, bytes]:
         """Site path -> bytes of the published (checked, aggregated) tables."""
-        return {f"{key}/table.csv": d.csv_text.encode("utf-8") for key, d in self.ps.datasets.items()}
+        return {urls.dataset_csv(key): d.csv_text.encode("utf-8") for key, d in self.ps.datasets.items()}
 
     def media_files(self) -> dict[str, Path]:
         """Site path -> source file of every image a published web page carries."""
@@ -262,9 +252,9 @@ class SiteBuilder:
         for versions in self.web.values():
             for v in versions:
                 for m in v.story.media:
-                    out[f"stories/{v.story.slug}/{m.file}"] = self.config.root / v.story.folder / m.file
+                    out[urls.story_medium(v.story.slug, m.file)] = self.config.root / v.story.folder / m.file
         for page_versions in self.ps.pages.values():
             for p in page_versions:
                 for asset in p.page.assets:
-                    out[asset.removeprefix("content/")] = self.config.root / asset
+                    out[urls.page_asset(p.page.key, Path(asset).name)] = self.config.root / asset
         return out

@@ -1,8 +1,13 @@
-"""Zines and handouts as PDF: HTML from theme/zine/, laid out by WeasyPrint in worker processes."""
+"""Zines and handouts as PDF: HTML from theme/zine/, laid out by WeasyPrint in worker processes.
+
+WeasyPrint loads nothing by itself: every font, picture and chart is handed over by address under
+:data:`VIRTUAL_ROOT` and served by :class:`SealedFetcher`; any other address (a file next to the
+sources, ``file:``, ``data:``, another server, an attachment) is refused and stops the build."""
 
 from __future__ import annotations
 
-import base64
+import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -14,19 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
 import yaml
 from markupsafe import Markup
 
-from .. import charts, images, links
+from .. import charts, images, links, sanitize, urls
+from ..build import Outputs
+from ..editions import Edition
 from ..errors import BallataError, Problem, Problems
-from ..model import Attribution, Channel, Text
-from ..publish import PublishSet, StoryVersion, media_path
+from ..model import Attribution, Text
+from ..publish import EditionContent, PublicView, StoryVersion, media_path
 from ..strings import STRINGS_FILE, Strings
-from .edition import Edition, build_date_iso, handout_pdf, is_handout, screen_pdf, stories_for
+from .fetcher import VIRTUAL_ROOT, SealedFetcher
 from .impose import impose
 
-log = logging.getLogger("ballata.progress")
+log = logging.getLogger(__name__)
 
 THEME = Path("theme") / "zine"
 PADDING_PAGES = '<section class="blank"></section>'
@@ -43,43 +49,57 @@ class Job:
     label: str
     html: str
     base_url: str
+    """A virtual address (under VIRTUAL_ROOT): relative references resolve to nothing real."""
     css: tuple[str, ...]
     out: str
+    resources: dict[str, bytes | str] = field(default_factory=dict)
+    """Virtual address -> bytes, or the path of a theme file: all WeasyPrint may load."""
     options: dict[str, Any] = field(default_factory=dict)
     pad_to_four: bool = False
     impose_to: str | None = None
     """Also write the booklet imposed from this PDF here."""
 
 
-def run_job(job: Job) -> tuple[str, int]:
-    """Lay out one PDF; returns its label and page count."""
+def run_job(job: Job) -> tuple[str, int, list[str]]:
+    """Lay out one PDF; returns its label, page count and the addresses that were refused (then
+    nothing is written)."""
     from weasyprint import CSS, HTML
     from weasyprint.pdf import metadata
     from weasyprint.text.fonts import FontConfiguration
 
     # PDF/X-4 metadata carries a random document id: derive it from the PDF's name so builds repeat.
-    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, job.label)  # type: ignore[attr-defined]
+    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, job.label)
+    fetcher = SealedFetcher(job.resources)
     fonts = FontConfiguration()
-    sheets = [CSS(string=css, font_config=fonts) for css in job.css]
+    sheets = [CSS(string=css, font_config=fonts, url_fetcher=fetcher, base_url=job.base_url)
+              for css in job.css]
 
-    document = HTML(string=job.html, base_url=job.base_url).render(stylesheets=sheets,
-                                                                    font_config=fonts)
+    def layout(html: str) -> Any:
+        return HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=fonts)
+
+    document = layout(job.html)
     padding = -len(document.pages) % 4 if job.pad_to_four else 0
     if padding:
         # Blank pages go before the back cover, so it stays last; laying them out alone is much
         # cheaper than laying out the whole zine again.
-        blanks = HTML(string=PADDING_PAGES * padding, base_url=job.base_url).render(
-            stylesheets=sheets, font_config=fonts).pages[:padding]
+        blanks = layout(PADDING_PAGES * padding).pages[:padding]
         document = document.copy(document.pages[:-1] + blanks + document.pages[-1:])
     data = document.write_pdf(**job.options)
+    if fetcher.refused:
+        return job.label, len(document.pages), fetcher.refused
     Path(job.out).parent.mkdir(parents=True, exist_ok=True)
     Path(job.out).write_bytes(data)
     if job.impose_to:
         Path(job.impose_to).write_bytes(impose(data))
-    return job.label, len(document.pages)
+    return job.label, len(document.pages), []
 
 
-def _font_css(fonts: list[dict[str, Any]]) -> tuple[str, list[Path]]:
+def build_date_iso(date: dt.date) -> str:
+    return f"{date.isoformat()}T00:00:00+00:00"
+
+
+def _font_css(fonts: list[dict[str, Any]]) -> tuple[str, list[Path], dict[str, bytes | str]]:
     rules, files, missing = [], [], []
     styles = {"normal": ("normal", "normal"), "bold": ("bold", "normal"),
               "italic": ("normal", "italic"), "bold-italic": ("bold", "italic")}
@@ -91,13 +111,14 @@ def _font_css(fonts: list[dict[str, Any]]) -> tuple[str, list[Path]]:
                 continue
             files.append(file)
             weight, slant = styles[style]
-            rules.append(f'@font-face {{ font-family: "{font["family"]}"; src: url("{file.as_uri()}"); '
+            rules.append(f'@font-face {{ font-family: "{font["family"]}"; '
+                         f'src: url("{VIRTUAL_ROOT}fonts/{file.name}"); '
                          f"font-weight: {weight}; font-style: {slant}; }}")
     if missing:
         raise BallataError([Problem("theme/zine/fonts.yml", "the zine's fonts are not installed",
                                     tip=f"Install them: apt-get install {' '.join(sorted(set(missing)))}"
                                         " (make build does this).")])
-    return "\n".join(rules), files
+    return "\n".join(rules), files, {f"{VIRTUAL_ROOT}fonts/{f.name}": str(f) for f in files}
 
 
 def _covered(files: list[Path]) -> set[int]:
@@ -113,7 +134,7 @@ def _covered(files: list[Path]) -> set[int]:
 class Renderer:
     """Builds every PDF job for one build; all text comes from the publish set."""
 
-    def __init__(self, ps: PublishSet, work: Path) -> None:
+    def __init__(self, ps: PublicView, work: Path) -> None:
         self.ps = ps
         self.config = ps.config
         self.work = work
@@ -124,12 +145,14 @@ class Renderer:
                                       autoescape=True)
         self.css = (root / THEME / "zine.css").read_text(encoding="utf-8")
         fonts = yaml.safe_load((root / THEME / "fonts.yml").read_text(encoding="utf-8"))
-        self.font_css, font_files = _font_css(fonts)
+        self.font_css, font_files, self.font_resources = _font_css(fonts)
         self.covered = _covered(font_files)
         self.exceptions = yaml.safe_load(
             (root / THEME / "hyphenation.yml").read_text(encoding="utf-8")) or {}
         self.problems = Problems()
-        self.site_url = (self.config.site_url or "").rstrip("/")
+        self.site_url = self.config.site_url or "/"
+        self.resources: dict[str, bytes | str] = {}
+        """Pictures and charts of the PDF being prepared, by virtual address."""
 
     # Text --------------------------------------------------------------------------------------
     def _check_glyphs(self, source: str, text: str) -> None:
@@ -159,24 +182,28 @@ class Renderer:
 
     def _html(self, text: Text, url: str, version: StoryVersion | None, image_width: int) -> str:
         def change(target: str) -> str:
-            if not links.is_internal(target):
+            if not urls.is_internal(target):
                 return target
             if version and media_path(version.story, target):
                 return self._image(self.config.root / version.story.folder / target, image_width)
-            return f"{self.site_url}/{links.resolve(target, url)}"
+            return urls.absolute(self.site_url, urls.resolve(target, url))
         self._check_glyphs(text.path, text.title + text.body)
         body = links.rewrite(text.body, change)
-        rendered = markdown.markdown(body, extensions=["attr_list", "tables", "md_in_html",
-                                                       "pymdownx.tasklist"])
-        # Sources were checked for scripts and handlers before they got here.
+        # The site's Markdown and allowlist; sources were checked against it, this is the last
+        # line of defence. Pictures are the ones handed over to the sealed fetcher.
+        rendered = sanitize.clean(sanitize.render(body), own_pictures=f"{VIRTUAL_ROOT}media/")
         return Markup(self._hyphenate(rendered, text.lang))
 
     def _image(self, source: Path, width: int) -> str:
-        """A metadata-free copy as a data: URI: WeasyPrint names images after their address, so
-        an address with a temporary folder in it would change the PDF from build to build."""
+        """A metadata-free copy, handed to WeasyPrint under an address made of its hash:
+        WeasyPrint names images after their address, so the PDF repeats from build to build."""
         data, suffix = images.cleaned(source, width)
-        kind = {".jpg": "jpeg", ".webp": "webp"}.get(suffix, "png")
-        return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
+        return self._hand_over(data, suffix)
+
+    def _hand_over(self, data: bytes, suffix: str) -> str:
+        address = f"{VIRTUAL_ROOT}media/{hashlib.sha256(data).hexdigest()[:24]}{suffix}"
+        self.resources[address] = data
+        return address
 
     # Editions ----------------------------------------------------------------------------------
     def _page_css(self, edition_size: str, bleed_mm: float, marks: bool) -> str:
@@ -187,13 +214,13 @@ class Renderer:
             rules.append("marks: crop")
         return "@page { " + "; ".join(rules) + "; }"
 
-    def edition_html(self, edition: Edition, lang: str, channels: tuple[Channel, ...],
+    def edition_html(self, edition: Edition, lang: str, versions: list[StoryVersion],
                      dpi: int) -> str:
         t = self.strings.for_lang(lang)
         width_mm = edition.size_mm[0] - 32
         image_width = round(width_mm / MM_PER_INCH * dpi)
         stories = []
-        for v in stories_for(edition, self.ps, lang, channels, self.problems):
+        for v in versions:
             n = v.story.narrator
             stories.append({
                 "id": f"story-{v.story.slug}", "lang": v.lang, "title": v.text.title,
@@ -212,9 +239,8 @@ class Renderer:
         for slug in edition.statistics:
             dataset = self.ps.datasets[f"statistics/{slug}"]
             view = charts.dataset_view(dataset, lang, self.strings)
-            chart = base64.b64encode(view["chart"].encode("utf-8")).decode("ascii")
             datasets.append(dict(view, id=f"data-{slug}", chart=None,
-                                 chart_file=f"data:image/svg+xml;base64,{chart}"))
+                                 chart_file=self._hand_over(view["chart"].encode("utf-8"), ".svg")))
         toc = ([{"kind": "story", "id": s["id"], "title": s["title"]} for s in stories]
                + [{"kind": "guide", "id": g["id"], "title": g["title"]} for g in guides]
                + [{"kind": "dataset", "id": d["id"], "title": d["caption"]} for d in datasets])
@@ -226,44 +252,52 @@ class Renderer:
         return self.env.get_template("zine.html").render(
             lang=lang, t=t, title=title, subtitle=subtitle, edition=edition.slug,
             cover=self._image(edition.cover, cover_width) if edition.cover else None,
-            intro=self._html(intro, self.config.prefix(lang), None, image_width) if intro else "",
+            intro=self._html(intro, urls.home(self.config, lang), None, image_width) if intro else "",
             intro_lang=intro.lang if intro else lang, toc=toc, stories=stories, guides=guides,
             datasets=datasets, created=build_date_iso(self.ps.build_date),
             build_date=self.ps.build_date.isoformat(), licence=self.config.licence.get(lang, ""),
             site_url=self.config.site_url or "")
 
-    def edition_jobs(self, edition: Edition, site_dir: Path, print_dir: Path) -> list[Job]:
+    def _take_resources(self) -> dict[str, bytes | str]:
+        """What the PDF just prepared may load: its pictures and charts, and the fonts."""
+        taken, self.resources = self.resources, {}
+        return {**self.font_resources, **taken}
+
+    def edition_jobs(self, content: EditionContent, site_dir: Path, print_dir: Path) -> list[Job]:
         jobs = []
-        base = str(self.config.root / edition.folder) + "/"
+        edition = content.edition
+        base = f"{VIRTUAL_ROOT}{edition.folder}/"
         for lang in edition.languages:
             size = edition.page_size
-            screen_html = self.edition_html(edition, lang, (Channel.WEB, Channel.PRINT), SCREEN_DPI)
-            print_html = self.edition_html(edition, lang, (Channel.PRINT,), PRINT_DPI)
+            screen_html = self.edition_html(edition, lang, content.screen[lang], SCREEN_DPI)
+            screen_resources = self._take_resources()
+            print_html = self.edition_html(edition, lang, content.print[lang], PRINT_DPI)
+            print_resources = self._take_resources()
             jobs.append(Job(
                 f"{edition.slug}-{lang} screen", screen_html, base,
                 (self.font_css, self.css, self._page_css(size, 0, False)),
-                str(site_dir / screen_pdf(edition.slug, lang)),
+                str(site_dir / urls.screen_pdf(edition.slug, lang)), screen_resources,
                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI, "jpeg_quality": 72,
                  "optimize_images": True}))
             jobs.append(Job(
                 f"{edition.slug}-{lang} print", print_html, base,
                 (self.font_css, self.css, self._page_css(size, edition.bleed_mm, edition.crop_marks)),
-                str(print_dir / f"{edition.slug}-{lang}-print.pdf"),
+                str(print_dir / urls.print_pdf(edition.slug, lang)), print_resources,
                 {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "dpi": PRINT_DPI,
                  "jpeg_quality": 92}, pad_to_four=True))
             jobs.append(Job(
                 f"{edition.slug}-{lang} booklet", print_html, base,
                 (self.font_css, self.css, self._page_css(size, 0, False)),
-                str(self.work / f"{edition.slug}-{lang}-trim.pdf"),
+                str(self.work / f"{edition.slug}-{lang}-trim.pdf"), print_resources,
                 {"dpi": PRINT_DPI, "jpeg_quality": 92}, pad_to_four=True,
-                impose_to=str(print_dir / f"{edition.slug}-{lang}-booklet.pdf")))
+                impose_to=str(print_dir / urls.booklet_pdf(edition.slug, lang))))
         return jobs
 
     def handout_jobs(self, site_dir: Path) -> list[Job]:
         jobs = []
         for lang in self.config.languages:
             for p in self.ps.pages[lang]:
-                if not is_handout(p):
+                if not p.is_handout:
                     continue
                 html = self.env.get_template("handout.html").render(
                     lang=lang, title=p.text.title, description=p.text.meta.get("description", ""),
@@ -272,26 +306,47 @@ class Renderer:
                     build_date=self.ps.build_date.isoformat(),
                     licence=self.config.licence.get(lang, ""), site_url=self.config.site_url or "")
                 jobs.append(Job(f"guide {p.page.slug}-{lang}", html,
-                                str(self.config.root / "content" / p.page.key) + "/",
+                                f"{VIRTUAL_ROOT}content/{p.page.key}/",
                                 (self.font_css, self.css, "@page { size: A4; margin: 16mm; }"),
-                                str(site_dir / handout_pdf(p.page.slug, lang)),
+                                str(site_dir / urls.handout_pdf(p.page.slug, lang)),
+                                self._take_resources(),
                                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI,
                                  "optimize_images": True}))
         return jobs
 
 
-def render_all(ps: PublishSet, editions: dict[str, Edition], site_dir: Path, print_dir: Path,
+def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
                workers: int | None = None) -> Problems:
     """Every edition (screen, print, booklet) and every handout, in parallel processes."""
     with tempfile.TemporaryDirectory(prefix="ballata-zine-") as tmp:
         renderer = Renderer(ps, Path(tmp))
-        jobs = [job for edition in editions.values()
-                for job in renderer.edition_jobs(edition, site_dir, print_dir)]
+        jobs = [job for content in ps.editions
+                for job in renderer.edition_jobs(content, site_dir, print_dir)]
         jobs += renderer.handout_jobs(site_dir)
         if renderer.problems.errors:
             return renderer.problems
         log.info("laying out %d PDFs", len(jobs))
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for label, pages in pool.map(run_job, jobs):
+            for label, pages, refused in pool.map(run_job, jobs):
                 log.info("  %s: %d pages", label, pages)
+                for address in refused:
+                    renderer.problems.error(
+                        label, f"tried to load {address.removeprefix(VIRTUAL_ROOT)!r}, which the "
+                        "pipeline did not hand over: nothing was written",
+                        tip="PDFs may show only the pictures listed in story.yml or next to the "
+                            "page; no file from elsewhere, no file:, data: or web address, no "
+                            "attachment.")
     return renderer.problems
+
+
+class ZineRenderer:
+    """The zine editions and guide handouts, as PDFs: screen PDFs and handouts into the site's
+    downloads, print masters and booklets into build/print/."""
+
+    name = "zine"
+    makes_pdfs = True
+
+    def render(self, public: PublicView, outputs: Outputs) -> Problems:
+        if outputs.print is None:
+            return Problems()
+        return render_all(public, outputs.site, outputs.print)

@@ -1,0 +1,128 @@
+"""The one way source files are read: contained, bounded, checked before anything uses them.
+
+Every file under stories/, content/, theme/ and private/ comes in through here: UTF-8 or an
+error naming the byte, a size limit per kind of file, YAML with depth and alias limits (see
+schema.py), pictures verified before any renderer opens them, and no symbolic links, so no
+source can pull in a file from outside the project.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from .errors import Problems
+from .schema import YamlDoc, parse_yaml
+
+SOURCE_FOLDERS = ("stories", "content", "theme")
+"""Where an adversary may write any byte; symbolic links are refused in all of them."""
+
+MAX_TEXT_BYTES = 1024 * 1024
+"""A testimony is a few pages; a megabyte of Markdown is a pasted file, not a story."""
+MAX_YAML_BYTES = 256 * 1024
+"""A story.yml is a page of metadata; anything larger is a mistake (a pasted file, a wrong drag)."""
+MAX_TABLE_BYTES = 4 * 1024 * 1024
+"""An aggregated table has a few hundred rows."""
+MAX_IMAGE_BYTES = 40 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000
+"""50 megapixels: more than any phone camera; a larger picture is refused before it is decoded."""
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+UTF8_TIP = "Save it again as UTF-8 (most editors offer this under 'Save as', e.g. 'CSV UTF-8')."
+
+
+def relative(path: Path, root: Path) -> str:
+    """The path as messages show it: relative to the project folder."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def refuse_links(root: Path, problems: Problems) -> None:
+    """A symbolic link under a source folder is an error: it could publish a file from anywhere."""
+    for folder in SOURCE_FOLDERS:
+        base = root / folder
+        if base.is_symlink():
+            problems.error(folder, "is a symbolic link", tip="Replace the link with a real folder.")
+            continue
+        for current, dirs, files in os.walk(base, followlinks=False):
+            for name in sorted(dirs + files):
+                path = Path(current) / name
+                if path.is_symlink():
+                    problems.error(relative(path, root), "is a symbolic link: files are never read "
+                                   "through links", tip="Copy the file itself here, or delete the "
+                                   "link; nothing outside the project folder may be published.")
+
+
+def read_bytes(path: Path, root: Path, problems: Problems, limit: int) -> bytes | None:
+    """The file's bytes if it is a regular file of at most ``limit`` bytes of UTF-8 text."""
+    name = relative(path, root)
+    if path.is_symlink() or not path.is_file():
+        problems.error(name, "is not a regular file", tip="Replace it with the file itself.")
+        return None
+    size = path.stat().st_size
+    if size > limit:
+        problems.error(name, f"the file is {size // 1024} KB; the limit is {limit // 1024} KB",
+                       tip="Check that the right file was saved here.")
+        return None
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        problems.error(name, f"the file is not UTF-8 text (byte {exc.start}: "
+                       f"0x{data[exc.start]:02x})", line=line, tip=UTF8_TIP)
+        return None
+    return data
+
+
+def read_text(path: Path, root: Path, problems: Problems, limit: int = MAX_TEXT_BYTES) -> str | None:
+    """UTF-8 text without a byte-order mark, or ``None`` with the problem recorded."""
+    data = read_bytes(path, root, problems, limit)
+    return None if data is None else data.decode("utf-8-sig")
+
+
+def read_yaml(path: Path, root: Path, problems: Problems,
+              limit: int = MAX_YAML_BYTES) -> YamlDoc | None:
+    """A YAML source, bounded in bytes, depth and expanded size."""
+    text = read_text(path, root, problems, limit)
+    return None if text is None else parse_yaml(text, relative(path, root), problems)
+
+
+def check_image(path: Path, root: Path, problems: Problems, *, field: str | None = None) -> bool:
+    """Whether ``path`` is a whole JPEG, PNG or WebP picture of at most 50 megapixels. Decoded
+    here, once, so no renderer meets a broken or oversized picture."""
+    name = relative(path, root)
+    tip = "Export the picture again as JPEG or PNG (at most 50 megapixels) and replace the file."
+    if path.is_symlink() or not path.is_file():
+        problems.error(name, "is not a regular file", field=field, tip=tip)
+        return False
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        problems.error(name, f"the picture is over {MAX_IMAGE_BYTES // 1024 // 1024} MB",
+                       field=field, tip=tip)
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format not in IMAGE_FORMATS:
+                    problems.error(name, f"is a {image.format} picture; expected JPEG, PNG or WebP",
+                                   field=field, tip=tip)
+                    return False
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    problems.error(name, f"the picture is {image.width}×{image.height} pixels, over "
+                                   f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels", field=field, tip=tip)
+                    return False
+                image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        problems.error(name, "is not a picture Pillow can read", field=field, tip=tip)
+        return False
+    except (OSError, SyntaxError, ValueError) as exc:
+        # Pillow raises OSError for a truncated file ("image file is truncated") and
+        # SyntaxError/ValueError for broken headers.
+        problems.error(name, f"the picture is damaged ({exc})", field=field, tip=tip)
+        return False
+    return True
