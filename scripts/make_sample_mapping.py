@@ -11,6 +11,7 @@ more people than the official figure for the whole regency.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
 from pathlib import Path
@@ -18,9 +19,11 @@ from pathlib import Path
 VILLAGES = {"desa-a": 259, "desa-b": 74, "desa-c": 31, "desa-d": 12}
 """People to reach per (invented) village."""
 STATUSES = (("tidak-berdokumen", 0.62), ("berdokumen", 0.30), ("tidak-diketahui", 0.08))
+OUT = Path("private/mapping-sample.csv")
 
 
-def main(out: Path = Path("private/mapping-sample.csv"), seed: int = 2025) -> None:
+def write_sample(out: Path = OUT, seed: int = 2025) -> int:
+    """Write the fictional households; returns how many."""
     rng = random.Random(seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as f:
@@ -36,7 +39,18 @@ def main(out: Path = Path("private/mapping-sample.csv"), seed: int = 2025) -> No
                 writer.writerow([f"RT-{n:04d}", village, members, status,
                                  rng.choice(["Sabah", "Sarawak"])])
                 left -= members
-    print(f"wrote {out} ({n} fictional households)")
+    return n
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="The sample's table.csv is this file aggregated as shown "
+                                            "in the module docstring (README, Statistics).")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where to write (default: {OUT})")
+    parser.add_argument("--seed", type=int, default=2025, help="random seed (default: 2025)")
+    args = parser.parse_args(argv)
+    n = write_sample(args.out, args.seed)
+    print(f"wrote {args.out} ({n} fictional households)")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ def dataset_view(dataset: Dataset, lang: str, strings: Strings) -> dict[str, Any
         "col_totals": [shown(table.col_totals.get(c)) for c in table.cols],
         "grand_total": shown(table.grand_total),
         "note": t("hidden_note", k=dataset.threshold),
+        "disclosure_reason": table.disclosure_reason.get(lang, ""),
         "chart": bar_chart_svg(dataset, lang, title=dataset.chart_title.get(lang, ""),
                                description=description, hidden_label=hidden,
                                official_suffix=t("official_suffix"),
