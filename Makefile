@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test check serve system system-test clean
+.PHONY: build test lint check serve system system-test clean
 
 build: system $(BIN)/.installed
 	$(BIN)/ballata build
 
-test: system-test $(BIN)/.installed-test node_modules/.installed
+test: system-test $(BIN)/.installed-test node_modules/.installed lint
 	$(BIN)/pytest
+
+# The policy in pyproject.toml ([tool.ruff], [tool.mypy]), enforced on every test run.
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check scripts tests
+	$(BIN)/mypy
 
 check: $(BIN)/.installed
 	$(BIN)/ballata check

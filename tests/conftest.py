@@ -1,19 +1,70 @@
-"""Shared fixtures: a copy of the sample project, and the CLI called in-process."""
+"""Shared fixtures: a copy of the sample project, and the CLI called in-process.
+
+Tests never write into the repository tree: every build happens in a copy under a temporary
+folder, artifacts (screenshots) go to ARTIFACTS, and the session fails if any file of the
+repository was created, changed or removed while the tests ran.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from ballata.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_DATE = "2026-11-26"
 """Fixed so the sample's expiry cases do not drift with the calendar."""
+ARTIFACTS = Path(os.environ.get("BALLATA_ARTIFACTS")
+                 or Path(tempfile.gettempdir()) / "ballata-test-artifacts")
+"""Screenshots and rendered pages kept for people to look at: outside the repository."""
+UNWATCHED = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache",
+             ".ruff_cache", ".hypothesis"}
+"""Caches of the tools themselves; everything else in the repository must stay as it was."""
+
+settings.register_profile("ballata", database=DirectoryBasedExampleDatabase(
+    str(Path(tempfile.gettempdir()) / "ballata-hypothesis")))
+settings.load_profile("ballata")
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for current, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in UNWATCHED and not d.endswith(".egg-info")]
+        for name in files:
+            path = Path(current) / name
+            stat = path.lstat()
+            found[path.relative_to(root).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _tree(REPO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None:
+        return
+    after = _tree(REPO)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Tests wrote into the repository tree: " + ", ".join(changed[:10]),
+                                red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
 @dataclass

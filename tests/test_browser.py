@@ -7,14 +7,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import BUILD_DATE, REPO, copy_project
+from conftest import ARTIFACTS, BUILD_DATE, REPO, copy_project
 from site_helpers import serve
 from ballata.cli import main
 
 playwright = pytest.importorskip("playwright.sync_api", reason="install the test extras: make test")
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {  # name -> path, in Indonesian; English is under /en/

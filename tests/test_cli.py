@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import BUILD_DATE, REPO
+from conftest import BUILD_DATE
 from ballata.build import resolve_build_date
 
 # What each sample story's consent says (stories/*/story.yml), read by a person, not by the code.
@@ -25,8 +25,8 @@ EXPECTED = {
 }
 
 
-def test_check_json_matches_the_sample_consent(run):
-    result = run("check", "--json", "--root", str(REPO), "--date", BUILD_DATE)
+def test_check_json_matches_the_sample_consent(sample, run):
+    result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 0, result.err
     report = result.json()
     assert report["errors"] == []
@@ -48,8 +48,8 @@ def test_check_writes_report_outside_site(sample, run):
     assert "withdrawn (web id en; print id en)" in result.out
 
 
-def test_the_expired_story_was_published_before_it_expired(run):
-    result = run("check", "--json", "--root", str(REPO), "--date", "2025-12-31")
+def test_the_expired_story_was_published_before_it_expired(sample, run):
+    result = run("check", "--json", "--root", str(sample), "--date", "2025-12-31")
     stories = {s["id"]: s for s in result.json()["stories"]}
     assert stories["kontrak-lama"]["published"]["web"] == ["id", "en"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import BUILD_DATE, REPO
+from conftest import BUILD_DATE
 
 
-def test_report_on_the_sample(run):
-    result = run("report", "--json", "--root", str(REPO), "--date", BUILD_DATE, "--days", "1000")
+def test_report_on_the_sample(sample, run):
+    result = run("report", "--json", "--root", str(sample), "--date", BUILD_DATE, "--days", "1000")
     assert result.code == 0
     report = result.json()
     assert report["expiring"] == [{"story": "mimpi-nurul", "expires": "2028-07-19"},
@@ -18,8 +18,8 @@ def test_report_on_the_sample(run):
     assert report["missing_translations"] == [] and report["stale_translations"] == []
 
 
-def test_default_window_is_sixty_days(run):
-    result = run("report", "--json", "--root", str(REPO), "--date", "2029-05-01")
+def test_default_window_is_sixty_days(sample, run):
+    result = run("report", "--json", "--root", str(sample), "--date", "2029-05-01")
     assert [e["story"] for e in result.json()["expiring"]] == ["paspor-ditahan"]
 
 

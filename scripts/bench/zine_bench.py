@@ -27,27 +27,30 @@ def measure(mode: str, project: Path, out: Path) -> dict:
 import json, resource, sys, time, datetime as dt
 from pathlib import Path
 from ballata.build import gather
-from ballata.model import Channel
+from ballata.zine.fetcher import VIRTUAL_ROOT, SealedFetcher
 from ballata.zine.render import Renderer, Job, run_job, PRINT_DPI
 g = gather(Path({str(project)!r}), dt.date(2026, 11, 26))
-r = Renderer(g.publish_set, Path({str(out)!r}))
-edition = g.editions[{EDITION!r}]
+r = Renderer(g.public, Path({str(out)!r}))
+content = next(c for c in g.public.editions if c.edition.slug == {EDITION!r})
+edition = content.edition
+base = VIRTUAL_ROOT + edition.folder + "/"
 start = time.perf_counter()
 if {mode!r} == "pipeline":
-    html = r.edition_html(edition, "id", (Channel.PRINT,), PRINT_DPI)
+    html = r.edition_html(edition, "id", content.print["id"], PRINT_DPI)
     css = (r.font_css, r.css, r._page_css(edition.page_size, edition.bleed_mm, edition.crop_marks))
-    job = Job("id print", html, {str(project)!r}, css, str(Path({str(out)!r}, "ours.pdf")),
+    job = Job("id print", html, base, css, str(Path({str(out)!r}, "ours.pdf")), r._take_resources(),
               dict(pdf_variant="pdf/x-4", output_intent="srgb", dpi=PRINT_DPI, jpeg_quality=92),
               pad_to_four=True)
-    label, pages = run_job(job)
+    label, pages, refused = run_job(job)
 else:
-    html = r.edition_html(edition, "id", (Channel.PRINT,), PRINT_DPI)
+    html = r.edition_html(edition, "id", content.print["id"], PRINT_DPI)
+    fetcher = SealedFetcher(r._take_resources())
     Path({str(out)!r}, "final.html").write_text(html)
     css = (r.font_css, r.css, r._page_css(edition.page_size, edition.bleed_mm, edition.crop_marks))
     from weasyprint import CSS, HTML
     start = time.perf_counter()
-    doc = HTML(string=html, base_url={str(project)!r}).render(
-        stylesheets=[CSS(string=c) for c in css])
+    doc = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=c, url_fetcher=fetcher, base_url=base) for c in css])
     doc.write_pdf(Path({str(out)!r}, "direct.pdf"), pdf_variant="pdf/x-4", output_intent="srgb",
                   dpi=PRINT_DPI, jpeg_quality=92)
     pages = len(doc.pages)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from ..build import Outputs
 from ..errors import BallataError, Problem, Problems
 from ..publish import PublicView
+from .config import check_mkdocs_config
 
 _handed: contextvars.ContextVar[PublicView | None] = contextvars.ContextVar("ballata_public_view",
                                                                            default=None)
@@ -56,6 +57,7 @@ class SiteRenderer:
             with build_environment(public.build_date):
                 config = load_config(config_file=str(root / "mkdocs.yml"),
                                      site_dir=str(outputs.site))
+                check_mkdocs_config(config, public.config)
                 if config.plugins.get("ballata") is None:
                     raise BallataError([Problem(
                         "mkdocs.yml", "the ballata plugin is not enabled", field="plugins",

@@ -58,6 +58,8 @@ class Job:
     pad_to_four: bool = False
     impose_to: str | None = None
     """Also write the booklet imposed from this PDF here."""
+    source: str = ""
+    """The source folder or file that messages about this PDF name."""
 
 
 def run_job(job: Job) -> tuple[str, int, list[str]]:
@@ -278,19 +280,20 @@ class Renderer:
                 (self.font_css, self.css, self._page_css(size, 0, False)),
                 str(site_dir / urls.screen_pdf(edition.slug, lang)), screen_resources,
                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI, "jpeg_quality": 72,
-                 "optimize_images": True}))
+                 "optimize_images": True}, source=edition.folder))
             jobs.append(Job(
                 f"{edition.slug}-{lang} print", print_html, base,
                 (self.font_css, self.css, self._page_css(size, edition.bleed_mm, edition.crop_marks)),
                 str(print_dir / urls.print_pdf(edition.slug, lang)), print_resources,
                 {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "dpi": PRINT_DPI,
-                 "jpeg_quality": 92}, pad_to_four=True))
+                 "jpeg_quality": 92}, pad_to_four=True, source=edition.folder))
             jobs.append(Job(
                 f"{edition.slug}-{lang} booklet", print_html, base,
                 (self.font_css, self.css, self._page_css(size, 0, False)),
                 str(self.work / f"{edition.slug}-{lang}-trim.pdf"), print_resources,
                 {"dpi": PRINT_DPI, "jpeg_quality": 92}, pad_to_four=True,
-                impose_to=str(print_dir / urls.booklet_pdf(edition.slug, lang))))
+                impose_to=str(print_dir / urls.booklet_pdf(edition.slug, lang)),
+                source=edition.folder))
         return jobs
 
     def handout_jobs(self, site_dir: Path) -> list[Job]:
@@ -311,7 +314,7 @@ class Renderer:
                                 str(site_dir / urls.handout_pdf(p.page.slug, lang)),
                                 self._take_resources(),
                                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI,
-                                 "optimize_images": True}))
+                                 "optimize_images": True}, source=p.text.path))
         return jobs
 
 
@@ -327,12 +330,13 @@ def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
             return renderer.problems
         log.info("laying out %d PDFs", len(jobs))
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for label, pages, refused in pool.map(run_job, jobs):
+            for job, (label, pages, refused) in zip(jobs, pool.map(run_job, jobs)):
                 log.info("  %s: %d pages", label, pages)
                 for address in refused:
                     renderer.problems.error(
-                        label, f"tried to load {address.removeprefix(VIRTUAL_ROOT)!r}, which the "
-                        "pipeline did not hand over: nothing was written",
+                        job.source or label, f"the {label} PDF tried to load "
+                        f"{address.removeprefix(VIRTUAL_ROOT)!r}, which the pipeline did not hand "
+                        "over: nothing was written",
                         tip="PDFs may show only the pictures listed in story.yml or next to the "
                             "page; no file from elsewhere, no file:, data: or web address, no "
                             "attachment.")
