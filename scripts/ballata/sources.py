@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import Problems
+from .errors import BallataError, Problems
 from .schema import YamlDoc, parse_yaml
 
 SOURCE_FOLDERS = ("stories", "content", "theme")
@@ -90,6 +91,24 @@ def read_yaml(path: Path, root: Path, problems: Problems,
     """A YAML source, bounded in bytes, depth and expanded size."""
     text = read_text(path, root, problems, limit)
     return None if text is None else parse_yaml(text, relative(path, root), problems)
+
+
+def read_theme_file(path: Path, root: Path) -> str:
+    """A design file of theme/ (CSS, strings, font list): read like every source; a problem stops
+    the build, since nothing can be laid out without it."""
+    problems = Problems()
+    text = read_text(path, root, problems, MAX_YAML_BYTES)
+    if text is None:
+        raise BallataError(problems.errors)
+    return text
+
+
+def read_theme_yaml(path: Path, root: Path) -> Any:
+    problems = Problems()
+    doc = read_yaml(path, root, problems)
+    if doc is None or problems.errors:
+        raise BallataError(problems.errors)
+    return doc.data
 
 
 def check_image(path: Path, root: Path, problems: Problems, *, field: str | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from . import sources
 
 STRINGS_FILE = Path("theme") / "strings.yml"
 """Relative to the project root: design lives in the project's theme/."""
@@ -14,7 +14,8 @@ class Strings:
     """Interface words from theme/strings.yml, per language, falling back to English then the key."""
 
     def __init__(self, path: Path) -> None:
-        self.table: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The project root is two levels up from theme/strings.yml.
+        self.table: dict[str, dict[str, str]] = sources.read_theme_yaml(path, path.parents[1]) or {}
 
     def get(self, key: str, lang: str, **values: object) -> str:
         row = self.table.get(key, {})

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .. import charts, images, links, sanitize, urls
+from .. import charts, images, links, sanitize, sources, urls
 from ..build import Outputs
 from ..editions import Edition
 from ..errors import BallataError, Problem, Problems
@@ -101,6 +101,16 @@ def build_date_iso(date: dt.date) -> str:
     return f"{date.isoformat()}T00:00:00+00:00"
 
 
+FONTS_FILE = "theme/zine/fonts.yml"
+SYSTEM_FONTS = Path("/usr/share/fonts")
+"""The only place fonts are loaded from: a font list cannot point WeasyPrint at any other file."""
+
+
+def _is_system_font(file: Path) -> bool:
+    resolved = file.resolve()
+    return resolved.suffix.lower() in (".ttf", ".otf") and resolved.is_relative_to(SYSTEM_FONTS)
+
+
 def _font_css(fonts: list[dict[str, Any]]) -> tuple[str, list[Path], dict[str, bytes | str]]:
     rules, files, missing = [], [], []
     styles = {"normal": ("normal", "normal"), "bold": ("bold", "normal"),
@@ -108,6 +118,11 @@ def _font_css(fonts: list[dict[str, Any]]) -> tuple[str, list[Path], dict[str, b
     for font in fonts:
         for style, path in font["files"].items():
             file = Path(path)
+            if not _is_system_font(file):
+                raise BallataError([Problem(FONTS_FILE, f"{path!r} is not a font file under "
+                                            f"{SYSTEM_FONTS}", field="files",
+                                            tip="Name fonts installed from Debian packages "
+                                                "(.ttf or .otf files under /usr/share/fonts/).")])
             if not file.is_file():
                 missing.append(font["package"])
                 continue
@@ -117,7 +132,7 @@ def _font_css(fonts: list[dict[str, Any]]) -> tuple[str, list[Path], dict[str, b
                          f'src: url("{VIRTUAL_ROOT}fonts/{file.name}"); '
                          f"font-weight: {weight}; font-style: {slant}; }}")
     if missing:
-        raise BallataError([Problem("theme/zine/fonts.yml", "the zine's fonts are not installed",
+        raise BallataError([Problem(FONTS_FILE, "the zine's fonts are not installed",
                                     tip=f"Install them: apt-get install {' '.join(sorted(set(missing)))}"
                                         " (make build does this).")])
     return "\n".join(rules), files, {f"{VIRTUAL_ROOT}fonts/{f.name}": str(f) for f in files}
@@ -143,14 +158,14 @@ class Renderer:
         """Scratch space of this build (the booklets' trimmed pages)."""
         root = self.config.root
         self.strings = Strings(root / STRINGS_FILE)
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root / THEME)),
-                                      autoescape=True)
-        self.css = (root / THEME / "zine.css").read_text(encoding="utf-8")
-        fonts = yaml.safe_load((root / THEME / "fonts.yml").read_text(encoding="utf-8"))
+        # Sandboxed: a template in theme/ can lay out the values it is given, never reach Python.
+        self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(str(root / THEME)),
+                                        autoescape=True)
+        self.css = sources.read_theme_file(root / THEME / "zine.css", root)
+        fonts = sources.read_theme_yaml(root / THEME / "fonts.yml", root)
         self.font_css, font_files, self.font_resources = _font_css(fonts)
         self.covered = _covered(font_files)
-        self.exceptions = yaml.safe_load(
-            (root / THEME / "hyphenation.yml").read_text(encoding="utf-8")) or {}
+        self.exceptions = sources.read_theme_yaml(root / THEME / "hyphenation.yml", root) or {}
         self.problems = Problems()
         self.site_url = self.config.site_url or "/"
         self.resources: dict[str, bytes | str] = {}
