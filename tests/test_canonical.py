@@ -130,3 +130,10 @@ def test_matcher_is_linear_in_the_text():
     timed(1)
     small, large = timed(10), timed(80)
     assert large < small * 8 * 3, (small, large)
+
+
+def test_find_in_words_is_find_for_a_caller_that_has_the_words():
+    matcher = Matcher([NAME])
+    text = "Ditulis oleh nurhayati-lamba."
+    assert matcher.find_in_words(words(text)) == matcher.find(text) == [NAME]
+    assert matcher.find_in_words(words("abmal itayahrun"), backward=True) == [NAME]

@@ -322,6 +322,24 @@ def test_public_numbers_are_still_refused_in_stories(project, run):
     assert result.code == 1 and "stories/paspor-ditahan/index.id.md:" in result.err
 
 
+def test_register_name_in_a_page_s_picture_or_folder_name_is_caught(project, run):
+    guide = project / "content" / "guides" / "mengurus-paspor"
+    (guide / "Nurhayati_Lamba.jpg").write_bytes(
+        (project / "stories" / "paspor-ditahan" / "tangan.jpg").read_bytes())
+    moved = project / "content" / "guides" / "kisah-sitti-rahmawati"
+    (project / "content" / "guides" / "daftar-migrasi-aman").rename(moved)
+    result = run("check", "--root", str(project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f"{GUIDE}: file name: contains a real name from the private register (Nu" in result.err
+    assert ("content/guides/kisah-sitti-rahmawati/index.id.md: address: contains a real name "
+            "from the private register (Si") in result.err
+
+
+@pytest.mark.parametrize("inserted, kind", IDENTIFIERS)
+def test_find_identifiers_sees_through_every_disguise(inserted, kind):
+    assert [found.kind[:len(kind)] for found in find_identifiers(inserted)] == [kind]
+
+
 ORDINARY = [
     "Pada 2025-06-14 saya menerima Rp 1.500.000, lalu Rp 25.000.000 pada 14/06/2025.",
     "Dari 259 orang, 120 berdokumen; tahun 2019, 2020 dan 2021 angkanya naik 12,5%.",

@@ -218,6 +218,13 @@ class Matcher(Generic[T]):
         found = {id(entry) for _, entry in self._scan(tokens, _reversible(decoded, folded))}
         return [entry for entry in self.entries if id(entry) in found]
 
+    def find_in_words(self, tokens: list[str], backward: bool = False) -> list[T]:
+        """Like :meth:`find`, for a caller that already has the text's :func:`words` (so the
+        text is canonicalised once); ``backward``: the text may be shown right to left
+        (:func:`maybe_reversed`)."""
+        found = {id(entry) for _, entry in self._scan(tokens, backward)}
+        return [entry for entry in self.entries if id(entry) in found]
+
     def find_lines(self, text: str) -> list[tuple[T, int]]:
         """(entry, 0-based line) of every occurrence; an entry split over a line break counts on
         the line where it starts."""

@@ -31,7 +31,8 @@ MIN_REGISTER_CHARS = 3
 # Identifiers are searched in the canonical text, line by line joined with "\n", so that a number
 # broken over two lines or spelled with odd separators is still one number.
 _SEPARATOR = r"[\s\-./_()\u2010-\u2015\u2212]{1,3}"
-_NUMBER = re.compile(rf"(?<!\d)\+?\d+(?:{_SEPARATOR}\d+)*")
+_NUMBER = re.compile(rf"\+?\d+(?:{_SEPARATOR}\d+)*")
+_SIX_DIGITS = re.compile(r"\d{6}")
 _PASSPORT = re.compile(r"(?<![\w])([a-z]{1,2})[\s\-.]?(\d{6,8})(?![\d])")
 _NOT_PASSPORT = {"rp", "rm", "us", "sg", "ke", "di", "se"}
 """Currencies and prepositions that come before a sum or a count ('Rp 1500000', 'ke 150000')."""
@@ -41,6 +42,9 @@ _EMAIL = re.compile(
     rf"(?<![\w.+\-])([\w][\w.+\-]*?){_AT}([a-z0-9][a-z0-9\-]*(?:{_DOT}[a-z0-9][a-z0-9\-]*)*)"
     rf"{_DOT}([a-z]{{2,}})(?![a-z0-9])")
 _EMAIL_DOT = re.compile(_DOT)
+_AT_ANYWHERE = re.compile(_AT)
+EMAIL_WINDOW = 128
+"""Characters searched either side of an @ (or 'at') for the address around it."""
 _CURRENCY_BEFORE = re.compile(r"(?:rp|rm|idr|myr|usd|sgd|us\$|s\$|\$)\s?\.?\s?$")
 _MONEY = re.compile(r"[1-9]\d{0,2}(?:([. ])\d{3})(?:\1\d{3})*")
 """Thousands groups: 'Rp 1.500.000', '1 500 000'."""
@@ -150,13 +154,20 @@ def find_identifiers(text: str) -> list[Identifier]:
                                                    leniency=phonenumbers.Leniency.VALID):
             if not _ordinary_number(hit.raw_string, joined[max(0, hit.start - 6):hit.start]):
                 add(hit.start, "a phone number", hit.raw_string, re.sub(r"\D", "", hit.raw_string))
-    for match in _PASSPORT.finditer(joined):
-        if match.group(1) not in _NOT_PASSPORT:
-            add(match.start(), "a passport number", match.group(), match.group(1) + match.group(2))
-    for match in _EMAIL.finditer(joined):
-        local, domain, tld = match.groups()
-        address = f"{local}@{_EMAIL_DOT.sub('.', domain)}.{tld}"
-        add(match.start(), "an e-mail address", match.group(), address)
+    if _SIX_DIGITS.search(joined):
+        for match in _PASSPORT.finditer(joined):
+            if match.group(1) not in _NOT_PASSPORT:
+                add(match.start(), "a passport number", match.group(),
+                    match.group(1) + match.group(2))
+    # The address regex is costly at every position: it is tried only around each @ or 'at'.
+    searched = 0
+    for at in _AT_ANYWHERE.finditer(joined):
+        start = max(searched, at.start() - EMAIL_WINDOW)
+        for match in _EMAIL.finditer(joined, start, at.end() + EMAIL_WINDOW):
+            local, domain, tld = match.groups()
+            address = f"{local}@{_EMAIL_DOT.sub('.', domain)}.{tld}"
+            add(match.start(), "an e-mail address", match.group(), address)
+            searched = max(searched, match.end())
     return sorted(found.values(), key=lambda i: i.line)
 
 
@@ -391,8 +402,13 @@ def scan_text(text: Text, is_story: bool, config: Config, secrets: list[Secret],
     public = None if is_story else config.public_identifiers
     scan_fields(text.path, _front_matter(text), secrets, problems, public=public)
     if not is_story:
-        # A page's folder is its address.
-        scan_fields(text.path, [("address", None, text.path.rsplit("/", 1)[0])], secrets, problems)
+        # A page's folder is its address, and the pictures next to it are published by name.
+        folder = text.path.rsplit("/", 1)[0]
+        names = [("address", None, folder)]
+        if (config.root / folder).is_dir():
+            names += [("file name", None, p.name)
+                      for p in sorted((config.root / folder).iterdir()) if not p.name.endswith(".md")]
+        scan_fields(text.path, names, secrets, problems)
     for secret, line in _secret_lines(text.body, secrets):
         _register_error(problems, text.path, secret, "text", text.body_line + line)
     scan_identifiers(text, is_story, config, problems)
