@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ballata.canonical import Matcher, canon, maybe_reversed, squash, strip_tags, words
 
@@ -137,3 +138,25 @@ def test_find_in_words_is_find_for_a_caller_that_has_the_words():
     text = "Ditulis oleh nurhayati-lamba."
     assert matcher.find_in_words(words(text)) == matcher.find(text) == [NAME]
     assert matcher.find_in_words(words("abmal itayahrun"), backward=True) == [NAME]
+
+
+INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u034f", "\ufe0f", "\U000e0020",
+             "\u202a", "\u2066", "\ufeff"]
+SEPARATORS = ["", " ", "-", ".", "_", "\n", "/", "\u2011", "*"]
+
+
+@given(st.lists(st.sampled_from(INVISIBLE), min_size=len("nurhayati")),
+       st.sampled_from(SEPARATORS), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_invisible_characters_and_separators_never_hide_a_name(invisibles, separator, upper):
+    first, last = "Nurhayati", "Lamba"
+    disguised = "".join(c + i for c, i in zip(first, invisibles)) + separator + last
+    disguised = disguised.upper() if upper else disguised
+    assert Matcher([NAME]).find(f"kata {disguised} kata") == [NAME]
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_canon_is_idempotent_on_any_text(text):
+    once = canon(text)
+    assert canon(once) == once or "&" in once or "%" in once   # decoding is bounded on purpose
