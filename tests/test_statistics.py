@@ -223,8 +223,8 @@ def test_aggregate_follows_the_datasets_settings(sample, tmp_path, run):
                              "to 376"),
     (("desa-a,tidak-berdokumen,155", "desa-a,tidak-berdokumen,155.0"),
      "table.csv:3: people must be a whole number of 0 or more, or 'suppressed'; got '155.0'"),
-    (("desa-a,tidak-berdokumen,155", "desa-a,tidak-berdokumen,-155"), "table.csv:3: people must be a "
-                                                                    "whole number of 0 or more, or 'suppressed'; got '-155'"),
+    (("desa-a,tidak-berdokumen,155", "desa-a,tidak-berdokumen,-155"),
+     "table.csv:3: people must be a whole number of 0 or more, or 'suppressed'; got '-155'"),
     (("desa-a,*,259\n", ""), "table.csv:2: no line for the total desa-a,*"),
     (("desa-b,tidak-berdokumen,50", "desa-b,tidak-berdokumen,500"),
      "table.csv:15: desa-b (total) is 74 but the numbers it totals shown already add up to 500"),
