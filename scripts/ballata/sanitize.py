@@ -70,9 +70,10 @@ LINK_SCHEMES: frozenset[str] = frozenset({"https", "tel"})
 
 _HTML_NS = "{http://www.w3.org/1999/xhtml}"
 _SENTINEL = "ballata-end-of-content"
+_LOOK_BACK = 30
+"""Lines above a finding's line searched for what it names."""
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
-_EMBEDDED_IMAGE = re.compile(r"data:image/(?:jpeg|png|webp);base64,[A-Za-z0-9+/=]*")
 
 
 # Markdown ------------------------------------------------------------------------------------
@@ -113,22 +114,22 @@ def link_problem(value: str) -> str | None:
     return f"contains {_article(scheme)} {scheme}: address in a link"
 
 
-def picture_problem(value: str, *, output: bool = False, embedded: bool = False) -> str | None:
+def picture_problem(value: str, *, output: bool = False, own: str | None = None) -> str | None:
     """Why ``<img src=value>`` is not allowed, or None: only a file in the page's own folder is.
 
-    In rendered ``output``, ``..`` is allowed: the site's own relative addresses use it.
-    ``embedded`` allows the data: pictures the zine renderer makes itself. Neither is ever
-    allowed in a source."""
+    In rendered ``output``, ``..`` is allowed: the site's own relative addresses use it. ``own``
+    is where a renderer serves the pictures it hands over itself (the zine's sealed fetcher).
+    Neither is ever allowed in a source."""
     url = browser_url(value)
     scheme = scheme_of(url)
+    if own and url.startswith(own) and "\\" not in value and ".." not in url:
+        return None
     if not url:
         return "shows a picture with no address"
     if scheme in ("http", "https") or url.startswith("//"):
         return ("shows a picture from another server: every reader's phone would contact it, "
                 "which tells that server who reads this")
     if scheme == "data":
-        if embedded and _EMBEDDED_IMAGE.fullmatch(url):
-            return None
         return "shows a picture written into the text as a data: address"
     if scheme == "file":
         return "shows a picture from a file: address"
@@ -155,6 +156,8 @@ class Finding:
 
     message: str
     tip: str
+    evidence: str | None = None
+    """What the source line of the finding shows (a tag's `<name`, an attribute's name)."""
 
 
 _TIP_TAG = ("Remove it. Pages may use Markdown, and of HTML only these tags: "
@@ -177,7 +180,7 @@ def findings(html: str) -> list[Finding]:
         if element.tag is ElementTree.Comment:
             found.append(Finding("contains an HTML comment",
                                  "Delete it: comments are not published, and a comment can hide "
-                                 "markup. Keep notes for editors outside the text."))
+                                 "markup. Keep notes for editors outside the text.", "<!--"))
             continue
         if not isinstance(element.tag, str):
             continue
@@ -188,7 +191,7 @@ def findings(html: str) -> list[Finding]:
             # <svg> or <math>: the whole subtree goes with its root.
             name = element.tag.rsplit("}", 1)[-1]
             found.append(Finding(f"contains {_article(name)} <{name}> tag, which pages may not use",
-                                 _TIP_TAG))
+                                 _TIP_TAG, f"<{name}"))
             continue
         name = element.tag.removeprefix(_HTML_NS)
         if name in ("html", "head", "body"):
@@ -196,7 +199,7 @@ def findings(html: str) -> list[Finding]:
             found += [_attribute_finding(name, attr) for attr in element.attrib]
         elif name not in TAGS:
             found.append(Finding(f"contains {_article(name)} <{name}> tag, which pages may not use",
-                                 _TIP_TAG))
+                                 _TIP_TAG, f"<{name}"))
         else:
             found += _element_findings(name, element.attrib)
         stack += list(element)[::-1]
@@ -210,21 +213,24 @@ def findings(html: str) -> list[Finding]:
 def _element_findings(name: str, attrib: dict[str, str]) -> list[Finding]:
     found = []
     for attr, value in attrib.items():
+        if _SENTINEL in attr or _SENTINEL in value:
+            continue  # a tag left open swallowed the sentinel: reported once, as unfinished
         allowed = GLOBAL_ATTRIBUTES | ATTRIBUTES.get(name, frozenset())
         if attr not in allowed:
             found.append(_attribute_finding(name, attr))
         elif (name, attr) in VALUES and value.strip().lower() not in VALUES[(name, attr)]:
             expected = ", ".join(sorted(VALUES[(name, attr)]))
             found.append(Finding(f"contains <{name} {attr}=…> with a value other than {expected}",
-                                 f"Remove the {attr}= attribute, or give it one of: {expected}."))
+                                 f"Remove the {attr}= attribute, or give it one of: {expected}.",
+                                 attr))
         elif (name, attr) in _NUMBERS and not value.strip().isdigit():
             found.append(Finding(f"contains <{name} {attr}=…> that is not a number",
-                                 f"Write {attr}= as a whole number, or remove it."))
+                                 f"Write {attr}= as a whole number, or remove it.", attr))
         elif name == "a" and attr == "href" and (problem := link_problem(value)):
-            found.append(Finding(problem, _TIP_LINK))
+            found.append(Finding(problem, _TIP_LINK, "href"))
         elif name == "img" and attr == "src" and (problem := picture_problem(value)):
-            found.append(Finding(problem, _TIP_PICTURE))
-    if name == "input" and "type" not in attrib:
+            found.append(Finding(problem, _TIP_PICTURE, "src"))
+    if name == "input" and not {"type", "disabled"} <= set(attrib):
         found.append(Finding("contains an <input> that is not a task list's checkbox",
                              "Write a task list item as `- [ ] text` or `- [x] text`."))
     return found
@@ -233,15 +239,15 @@ def _element_findings(name: str, attrib: dict[str, str]) -> list[Finding]:
 def _attribute_finding(name: str, attr: str) -> Finding:
     if attr.startswith("on"):
         return Finding(f"contains an on…= event handler ({attr}= on <{name}>), which could run "
-                       "code in readers' browsers", "Remove it: pages run no scripts.")
+                       "code in readers' browsers", "Remove it: pages run no scripts.", attr)
     if attr == "style":
         return Finding(f"contains a style= attribute on <{name}>",
                        "Remove it: the theme sets how pages look, and a style can load things "
-                       "from other servers.")
+                       "from other servers.", attr)
     allowed = sorted(GLOBAL_ATTRIBUTES | ATTRIBUTES.get(name, frozenset()))
     return Finding(f"contains the attribute {attr}= on <{name}>, which pages may not use",
                    f"Remove it. On <{name}>, pages may set only: {', '.join(allowed)}"
-                   + (" (with attr_list: `{: #id .class }`)." if name != "body" else "."))
+                   + (" (with attr_list: `{: #id .class }`)." if name != "body" else "."), attr)
 
 
 def check(text: Text, problems: Problems) -> None:
@@ -263,6 +269,7 @@ def check(text: Text, problems: Problems) -> None:
         seen[finding.message] += 1
         line = _first_line(len(lines), functools.partial(count, message=finding.message),
                            seen[finding.message])
+        line = _evidence_line(lines, line, finding.evidence)
         problems.error(text.path, finding.message, field="text",
                        line=text.body_line + line - 1, tip=finding.tip)
 
@@ -280,21 +287,33 @@ def _first_line(total: int, count: Callable[[int], int], nth: int) -> int:
     return low
 
 
+def _evidence_line(lines: list[str], line: int, evidence: str | None) -> int:
+    """A block takes shape at its last line (a code fence at its closing ```): point at the line
+    above that shows the tag or attribute, if there is one."""
+    if evidence:
+        for n in range(line, max(line - _LOOK_BACK, 0), -1):
+            if evidence.lower() in lines[n - 1].lower():
+                return n
+            if not lines[n - 1].strip():
+                break  # not past the start of the block
+    return line
+
+
 # Cleaning ------------------------------------------------------------------------------------
-def _attribute_filter(embedded: bool) -> Callable[[str, str, str], str | None]:
+def _attribute_filter(own: str | None) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attr: str, value: str) -> str | None:
         if (tag, attr) in _NUMBERS and not value.strip().isdigit():
             return None
         if tag == "a" and attr == "href" and link_problem(value):
             return None
-        if tag == "img" and attr == "src" and picture_problem(value, output=True, embedded=embedded):
+        if tag == "img" and attr == "src" and picture_problem(value, output=True, own=own):
             return None
         return value
     return keep
 
 
 @functools.lru_cache(maxsize=2)
-def _cleaner_options(embedded: bool) -> dict[str, Any]:
+def _cleaner_options(own: str | None) -> dict[str, Any]:
     restricted = {tag for tag, _ in VALUES}
     return {
         "tags": set(TAGS),
@@ -303,16 +322,19 @@ def _cleaner_options(embedded: bool) -> dict[str, Any]:
                           for tag, attrs in ATTRIBUTES.items()}},
         "tag_attribute_values": {tag: {a: set(v) for (t, a), v in VALUES.items() if t == tag}
                                  for tag in restricted},
-        "url_schemes": set(LINK_SCHEMES) | ({"data"} if embedded else set()),
-        "attribute_filter": _attribute_filter(embedded),
+        # Whatever came in, an <input> goes out as what a task list makes.
+        "set_tag_attribute_values": {"input": {"type": "checkbox", "disabled": ""}},
+        "url_schemes": set(LINK_SCHEMES),
+        "attribute_filter": _attribute_filter(own),
         "strip_comments": True,
         "link_rel": None,
     }
 
 
-def clean(html: str, *, embedded_images: bool = False) -> str:
+def clean(html: str, *, own_pictures: str | None = None) -> str:
     """``html`` with everything the allowlist does not allow removed (nh3), as a well-formed
     fragment that cannot leave a tag, a quote or a comment open in the page around it.
 
-    ``embedded_images`` lets through the data: pictures the zine renderer embeds itself."""
-    return nh3.clean(html, **_cleaner_options(embedded_images))
+    ``own_pictures``: the address under which the renderer serves the pictures it hands over
+    itself (the zine's sealed fetcher); pictures there are let through."""
+    return nh3.clean(html, **_cleaner_options(own_pictures))
