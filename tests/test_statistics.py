@@ -386,3 +386,22 @@ def test_readme_aggregate_command_uses_the_sample_scripts_file():
     readme = (REPO / "README.md").read_text()
     assert "stats aggregate private/mapping-sample.csv --by village,status --weight members" in readme
     assert "private/mapping-sample.csv" in (REPO / "scripts/make_sample_mapping.py").read_text()
+
+
+def test_a_small_row_all_in_one_category_is_refused_with_the_reason(tmp_path, run):
+    raw = tmp_path / "raw.csv"
+    # Everybody counted is undocumented: no table of these records can hide that.
+    raw.write_text("village,status\n" + "desa-a,undocumented\n" * 20 + "desa-b,undocumented\n" * 10,
+                   encoding="utf-8")
+    result = run("stats", "aggregate", str(raw), "--by", "status", "--out",
+                 str(tmp_path / "t.csv"), "--root", str(tmp_path))
+    assert result.code == 1
+    assert "a small row or column has all its people in one category: merge categories" in result.err
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_too_many_linked_categories_are_refused_not_attempted(monkeypatch):
+    monkeypatch.setattr(statistics, "MAX_JOINT", 4)
+    table = count(records_from(ISSUE_ROW_B), ["row", "col"], "people")
+    table.hidden = {("b", "y"), ("b", "z"), ("c", "y"), ("c", "z")}
+    assert "at most 4 can be proven" in errors_of(table)[0]

@@ -44,6 +44,8 @@ GROUP_SIZE = 50
 """A row or column of fewer people than this must not show that all of them share a category."""
 EPS = 1e-6
 """Tolerance for the floating-point bounds that linear programming returns."""
+MAX_JOINT = 200_000
+"""Most combinations of categories the joint table of linked tables may have (memory and time)."""
 
 Cell = tuple[str, str]
 """A position in a table: (row, column); ``*`` in either place marks a total."""
@@ -211,7 +213,8 @@ class TableError(ValueError):
         self.file = file
         self.pos = pos
         self.kind = kind
-        """'table' (format), 'small', 'protection', 'group' (group disclosure), 'conflict'."""
+        """'table' (format), 'small', 'protection', 'group' (group disclosure), 'conflict'
+        (linked tables disagree), 'size' (too many categories linked to prove)."""
 
 
 class TableErrors(ValueError):
@@ -294,9 +297,13 @@ class _Joint:
                 cats[dim] += [v for v in values if v not in cats[dim]]
         self.dims = list(cats)
         self.codes = {d: {v: i for i, v in enumerate(cats[d])} for d in self.dims}
+        self.size = int(np.prod([len(cats[d]) for d in self.dims]))
+        if self.size > MAX_JOINT:
+            raise TooLarge(f"{', '.join(t.name for t in group)} are linked over "
+                           f"{len(self.dims)} dimensions ({self.size} combinations of categories); "
+                           f"at most {MAX_JOINT} can be proven")
         grid = itertools.product(*(range(len(cats[d])) for d in self.dims))
         self.cells = np.array(list(grid), dtype=np.int32).reshape(-1, len(self.dims))
-        self.size = len(self.cells)
         self._members: dict[Key, np.ndarray] = {}
 
     def members(self, key: Key) -> np.ndarray:
@@ -346,6 +353,10 @@ class _Joint:
         return float(low.fun), float(-high.fun)
 
 
+class TooLarge(ValueError):
+    """Linked tables over so many categories that the proof would not finish."""
+
+
 class _Inconsistent(Exception):
     """The linked tables' shown numbers cannot all be true at once."""
 
@@ -371,10 +382,22 @@ def prove(group: Sequence[Linked], settled: set[tuple[int, Cell]] | None = None)
     ``settled`` holds hidden numbers already proven protected; they are skipped and new ones are
     added. Only valid while numbers are only ever hidden, never shown again (intervals only widen).
     """
-    joint = _Joint(group)
+    try:
+        joint = _Joint(group)
+    except TooLarge as exc:
+        return [TableError(str(exc), file=linked.name, kind="size",
+                           tip="Publish fewer tables from the same people, or fewer categories.")
+                for linked in group]
     if not joint.feasible():
         return _conflict(group)
-    settled = set() if settled is None else settled
+    try:
+        return _prove(group, joint, set() if settled is None else settled)
+    except _Inconsistent:  # feasible as a whole, yet one bound failed: numerically on the edge
+        return _conflict(group)
+
+
+def _prove(group: Sequence[Linked], joint: _Joint, settled: set[tuple[int, Cell]]
+           ) -> list[TableError]:
     errors: list[TableError] = []
     for i, linked in enumerate(group):
         others = [t.name for t in group if t is not linked]
@@ -400,7 +423,8 @@ def _conflict(group: Sequence[Linked]) -> list[TableError]:
     return [TableError(f"{names} count the same {linked.population} people (same population or raw "
                        "file) but their numbers disagree", file=linked.name, kind="conflict",
                        tip="Make them again from the same raw file with `ballata stats aggregate`, "
-                           "or correct the population: declared.") for linked in group]
+                           "or correct the population declared in dataset.yml.")
+            for linked in group]
 
 
 def _unprotected(linked: Linked, pos: Cell, why: str, lo: float, hi: float,
@@ -471,6 +495,7 @@ def protect(table: Table, rules: Rules, population: int, name: str,
     me = Linked(name, table, rules, population)
     group = [*published, me]
     settled: set[tuple[int, Cell]] = set()
+    disclosing: set[Cell] = set()
     # Each round hides at least one more number of the new table, so this ends.
     for _ in range(len(truth) + 1):
         errors = prove(group, settled)
@@ -480,8 +505,11 @@ def protect(table: Table, rules: Rules, population: int, name: str,
         if first.kind == "conflict":
             raise ProtectionError(f"{name}: these records do not agree with the tables counted "
                                   f"from the same people: {_names(published)}")
+        if first.kind == "size":
+            raise ProtectionError(f"{name}: {first}")
         if first.kind == "group" and first.file == name and first.pos:
             table.hide(first.pos)
+            disclosing.add(first.pos)
             continue
         if first.kind == "group" or first.pos is None:
             raise ProtectionError(f"{first.file}: {first}")
@@ -489,8 +517,11 @@ def protect(table: Table, rules: Rules, population: int, name: str,
         support = _push(group, owner, first.pos, me, truth)
         if not support:
             blame = f" next to {_names(published)}" if published else ""
+            why = ("; it was hidden because a small row or column has all its people in one "
+                   "category: merge categories, or allow it in dataset.yml with "
+                   "group_disclosure.reason") if first.file == name and first.pos in disclosing else ""
             raise ProtectionError(f"{first.file}: {first}; hiding numbers of the new table "
-                                  f"cannot protect it{blame}")
+                                  f"cannot protect it{blame}{why}")
         for pos in support:
             table.hide(pos)
     raise AssertionError("suppression did not settle")
