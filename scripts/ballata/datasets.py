@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import statistics
+from . import sources, statistics
 from .config import CONFIG_FILE, Config, load_config
 from .errors import BallataError, Problems, UsageError
 from .model import Dataset, Dimension, Official
 from .readers import IMAGE_SUFFIXES, rel
 from .schema import (INVALID, Field, Group, Int, ListOf, MapOf, PerLanguage, Text, YamlDoc,
-                     parse_yaml, validate)
+                     validate)
 from .statistics import GROUP_SIZE, Linked, Rules, Table
 
 COLUMN = Text(r"[A-Za-z_][A-Za-z0-9_]*", "a column name (letters, digits, _)")
@@ -69,7 +69,7 @@ class _Settings:
 
 def _read_settings(folder: Path, config: Config, problems: Problems) -> _Settings | None:
     name = rel(folder / "dataset.yml", config)
-    doc = parse_yaml((folder / "dataset.yml").read_text(encoding="utf-8-sig"), name, problems)
+    doc = sources.read_yaml(folder / "dataset.yml", config.root, problems)
     data = validate(doc, DATASET, problems, config.languages) if doc else INVALID
     if doc is None or data is INVALID:
         return None
@@ -93,8 +93,7 @@ def _read_settings(folder: Path, config: Config, problems: Problems) -> _Setting
 
 
 def _read_records_file(path: Path, config: Config, problems: Problems) -> tuple[str, int] | None:
-    name = rel(path, config)
-    doc = parse_yaml(path.read_text(encoding="utf-8-sig"), name, problems)
+    doc = sources.read_yaml(path, config.root, problems)
     data = validate(doc, RECORDS, problems, config.languages) if doc else INVALID
     if data is INVALID:
         return None
@@ -147,7 +146,9 @@ def read_dataset(folder: Path, config: Config, problems: Problems) -> tuple[Data
     if not csv_path.is_file():
         problems.error(csv_name, "missing", tip="Make it with `ballata stats aggregate`.")
         return None
-    text = csv_path.read_text(encoding="utf-8-sig")
+    text = sources.read_text(csv_path, config.root, problems, sources.MAX_TABLE_BYTES)
+    if text is None:
+        return None
     try:
         table, lines = statistics.from_csv(text, [d.column for d in dims], measure.column)
     except statistics.TableErrors as exc:

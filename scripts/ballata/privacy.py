@@ -17,7 +17,7 @@ from typing import Any
 
 import phonenumbers
 
-from . import canonical, sanitize
+from . import canonical, sanitize, sources
 from .config import Config
 from .errors import Problems
 from .model import Dataset, Story, Text
@@ -239,7 +239,7 @@ def load_register(config: Config, problems: Problems) -> list[Secret]:
     path = config.root / REGISTER_FILE
     if not path.is_file():
         return []
-    doc = parse_yaml(path.read_text(encoding="utf-8-sig"), REGISTER_FILE, problems)
+    doc = sources.read_yaml(path, config.root, problems)
     if doc is None:
         return []
     if doc.data is None:
@@ -363,7 +363,7 @@ def scan_yaml_file(root: Path, file: str, secrets: list[Secret], problems: Probl
     path = root / file
     if not path.is_file():
         return
-    doc = parse_yaml(path.read_text(encoding="utf-8-sig"), file, Problems())
+    doc = sources.read_yaml(path, root, Problems())
     if doc is not None:
         scan_fields(file, yaml_strings(doc, skip), secrets, problems, public=public)
 
@@ -450,7 +450,7 @@ def _story_yml_fields(story: Story, root: Path) -> list[FieldValue] | None:
     path = root / story.yml
     if not path.is_file():
         return None
-    doc = parse_yaml(path.read_text(encoding="utf-8-sig"), story.yml, Problems())
+    doc = sources.read_yaml(path, root, Problems())
     return yaml_strings(doc, STORY_UNPUBLISHED) if doc is not None else None
 
 
