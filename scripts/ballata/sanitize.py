@@ -218,7 +218,7 @@ def _element_findings(name: str, attrib: dict[str, str]) -> list[Finding]:
         allowed = GLOBAL_ATTRIBUTES | ATTRIBUTES.get(name, frozenset())
         if attr not in allowed:
             found.append(_attribute_finding(name, attr))
-        elif (name, attr) in VALUES and value.strip().lower() not in VALUES[(name, attr)]:
+        elif (name, attr) in VALUES and value not in VALUES[(name, attr)]:
             expected = ", ".join(sorted(VALUES[(name, attr)]))
             found.append(Finding(f"contains <{name} {attr}=…> with a value other than {expected}",
                                  f"Remove the {attr}= attribute, or give it one of: {expected}.",
