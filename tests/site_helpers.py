@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import hashlib
 import http.server
 import threading
@@ -13,11 +14,13 @@ from collections.abc import Iterator
 
 
 def text_of(path: Path) -> str:
-    """A file's text, decompressed where gzipped (sitemap.xml.gz, Pagefind's index and fragments)."""
+    """A file's text, decompressed where gzipped (sitemap.xml.gz, Pagefind's index and fragments),
+    with HTML's character references read as a browser reads them ("Nurul&#39;s" is "Nurul's")."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    return data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
+    return html.unescape(text) if path.suffix in (".html", ".xml", ".gz") else text
 
 
 def all_text(site: Path) -> dict[str, str]:

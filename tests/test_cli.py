@@ -125,7 +125,7 @@ def test_link_to_an_excluded_story_names_the_linking_file(sample, run):
     ('<img src="a.png" onerror="steal()">', "an on…= event handler"),
     ('[klik](javascript:alert(1))', "a javascript: address"),
     ('<object data="x.swf"></object>', "an <object> tag"),
-    ('<link rel="stylesheet" href="https://cdn.example.com/x.css">', "an <link> tag"),
+    ('<link rel="stylesheet" href="https://cdn.example.com/x.css">', "a <link> tag"),
 ])
 def test_raw_html_that_runs_code_is_an_error(snippet, words, sample, run):
     """Also: exactly one error although an untranslated page is published under two addresses."""

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
+from jinja2 import Environment
+from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -158,6 +160,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         # Titles, bylines, captions and descriptions are text: every template value is escaped
         # unless it is Markup (the cleaned page body). MkDocs' own environment does not escape.
+        env = sandboxed(env)
         env.autoescape = True
         self.material_languages = {
             name.removeprefix("partials/languages/").removesuffix(".html")
@@ -184,6 +187,19 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             if (root / name).exists():
                 server.watch(str(root / name))
         return server
+
+
+def sandboxed(env: Environment) -> SandboxedEnvironment:
+    """The same templates, filters and translations in Jinja's sandbox: theme/ may be written by
+    anyone, and a template must be able to lay out the values it is given, never reach Python
+    (and through it the private register)."""
+    box = SandboxedEnvironment(loader=env.loader, extensions=[type(e) for e in env.extensions.values()],
+                               auto_reload=False)
+    box.filters.update(env.filters)
+    box.tests.update(env.tests)
+    box.globals.update(env.globals)
+    box.policies.update(env.policies)
+    return box
 
 
 _IMG = re.compile(r"<img\b([^>]*?)\ssrc=\"([^\"]+)\"([^>]*)>")
