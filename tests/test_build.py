@@ -249,3 +249,24 @@ def test_plain_mkdocs_build_refuses_a_conflicting_address(sample):
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "mkdocs.yml: site_url: site_url is 'https://lain.example.org/' here" in result.stderr
+
+
+# --- theme/ is untrusted: templates cannot reach Python ---------------------------------------
+
+ESCAPE = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+
+
+@pytest.mark.parametrize("template, flags", [
+    ("theme/overrides/main.html", ["--no-pdf"]),
+    ("theme/zine/zine.html", []),
+])
+def test_a_template_cannot_reach_python(template, flags, sample, run):
+    path = sample / template
+    text = path.read_text()
+    block = re.search(r"{%-? block \w+ -?%}", text)
+    assert block, template
+    path.write_text(text[:block.end()] + ESCAPE + text[block.end():])
+    result = run("build", *flags, "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "a template could not be used" in result.err and "unsafe" in result.err, result.err
+    assert not (sample / "site").exists()

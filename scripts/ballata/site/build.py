@@ -8,6 +8,8 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 
+import jinja2
+
 from ..build import Outputs
 from ..errors import BallataError, Problem, Problems
 from ..publish import PublicView
@@ -66,6 +68,13 @@ class SiteRenderer:
                 build(config)
         except MkDocsException as exc:
             raise BallataError([Problem("mkdocs.yml", f"the website could not be built: {exc}")]) \
+                from None
+        except jinja2.TemplateError as exc:
+            # A sandbox refusal or a broken template in theme/overrides: the design's problem.
+            raise BallataError([Problem(f"theme/overrides/{getattr(exc, 'name', None) or ''}".rstrip("/"),
+                                        f"a template could not be used: {exc}",
+                                        line=getattr(exc, "lineno", None),
+                                        tip="Templates may only lay out the values they are given.")]) \
                 from None
         finally:
             _handed.reset(token)

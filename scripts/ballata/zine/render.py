@@ -338,9 +338,18 @@ def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
     """Every edition (screen, print, booklet) and every handout, in parallel processes."""
     with tempfile.TemporaryDirectory(prefix="ballata-zine-") as tmp:
         renderer = Renderer(ps, Path(tmp))
-        jobs = [job for content in ps.editions
-                for job in renderer.edition_jobs(content, site_dir, print_dir)]
-        jobs += renderer.handout_jobs(site_dir)
+        try:
+            jobs = [job for content in ps.editions
+                    for job in renderer.edition_jobs(content, site_dir, print_dir)]
+            jobs += renderer.handout_jobs(site_dir)
+        except jinja2.TemplateError as exc:
+            # A sandbox refusal or a broken template in theme/zine: the design's problem.
+            name = getattr(exc, "name", None) or ""
+            renderer.problems.error(f"{THEME.as_posix()}/{name}".rstrip("/"),
+                                    f"a template could not be used: {exc}",
+                                    line=getattr(exc, "lineno", None),
+                                    tip="Templates may only lay out the values they are given.")
+            return renderer.problems
         if renderer.problems.errors:
             return renderer.problems
         log.info("laying out %d PDFs", len(jobs))
