@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 class Languages(Protocol):
@@ -93,7 +93,7 @@ def source_of(url: str) -> str:
 
 def resolve(target: str, from_url: str) -> str:
     """Site path that a link ``target`` written in the page at ``from_url`` points to."""
-    path = urlsplit(target).path
+    path = unquote(urlsplit(target).path)
     joined = path if path.startswith("/") else posixpath.join("/" + from_url, path)
     resolved = posixpath.normpath(joined)
     if resolved.endswith("/index.md"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import posixpath
 import re
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import charts, links, urls
+from .. import charts, links, sanitize, urls
 from ..model import Attribution, Channel, Dataset
 from ..publish import PageVersion, PublicView, StoryVersion, media_path
 from ..strings import STRINGS_FILE, Strings
@@ -40,14 +41,13 @@ class SitePage:
 
 
 def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
-    """First paragraph as plain text, cut at a word boundary."""
+    """First paragraph as plain text, cut at a word boundary: rendered with the site's Markdown,
+    so entities and inline HTML read as they do on the page (the summary is escaped as text)."""
     for block in re.split(r"\n\s*\n", markdown):
         block = block.strip()
         if not block or block[0] in "#!<>|-*" and not block.startswith("**"):
             continue
-        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", block)
-        text = re.sub(r"[*_`]+", "", text)
-        text = " ".join(text.split())
+        text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", sanitize.render(block))).split())
         if len(text) > limit:
             text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
         return text

@@ -27,7 +27,7 @@ from ..build import Outputs
 from ..editions import Edition
 from ..errors import BallataError, Problem, Problems
 from ..model import Attribution, Text
-from ..publish import EditionContent, PublicView, StoryVersion, media_path
+from ..publish import EditionContent, PageVersion, PublicView, StoryVersion
 from ..strings import STRINGS_FILE, Strings
 from .fetcher import VIRTUAL_ROOT, SealedFetcher
 from .impose import impose
@@ -197,12 +197,14 @@ class Renderer:
                           mark, html, flags=re.IGNORECASE)
         return html
 
-    def _html(self, text: Text, url: str, version: StoryVersion | None, image_width: int) -> str:
+    def _html(self, text: Text, url: str, pictures: dict[str, Path], image_width: int) -> str:
+        """The text as cleaned HTML; ``pictures`` are the files next to it that it may show (by
+        the name it uses), handed over to the sealed fetcher; other links go to the website."""
         def change(target: str) -> str:
             if not urls.is_internal(target):
                 return target
-            if version and media_path(version.story, target):
-                return self._image(self.config.root / version.story.folder / target, image_width)
+            if target in pictures:
+                return self._image(pictures[target], image_width)
             return urls.absolute(self.site_url, urls.resolve(target, url))
         self._check_glyphs(text.path, text.title + text.body)
         body = links.rewrite(text.body, change)
@@ -210,6 +212,13 @@ class Renderer:
         # line of defence. Pictures are the ones handed over to the sealed fetcher.
         rendered = sanitize.clean(sanitize.render(body), own_pictures=f"{VIRTUAL_ROOT}media/")
         return Markup(self._hyphenate(rendered, text.lang))
+
+    def _story_pictures(self, version: StoryVersion) -> dict[str, Path]:
+        story = version.story
+        return {m.file: self.config.root / story.folder / m.file for m in story.media}
+
+    def _page_pictures(self, version: PageVersion) -> dict[str, Path]:
+        return {Path(asset).name: self.config.root / asset for asset in version.page.assets}
 
     def _image(self, source: Path, width: int) -> str:
         """A metadata-free copy, handed to WeasyPrint under an address made of its hash:
@@ -246,12 +255,13 @@ class Renderer:
                 "from_to": self.strings.get("from_to", lang, region=v.story.region,
                                             destination=v.story.destination),
                 "recorded": v.story.recorded.isoformat(),
-                "html": self._html(v.text, v.url, v, image_width)})
+                "html": self._html(v.text, v.url, self._story_pictures(v), image_width)})
         guides = []
         for slug in edition.guides:
             page = next(p for p in self.ps.pages[lang] if p.page.key == f"guides/{slug}")
             guides.append({"id": f"guide-{slug}", "lang": page.text.lang, "title": page.text.title,
-                           "html": self._html(page.text, page.url, None, image_width)})
+                           "html": self._html(page.text, page.url, self._page_pictures(page),
+                                              image_width)})
         datasets = []
         for slug in edition.statistics:
             dataset = self.ps.datasets[f"statistics/{slug}"]
@@ -269,7 +279,7 @@ class Renderer:
         return self.env.get_template("zine.html").render(
             lang=lang, t=t, title=title, subtitle=subtitle, edition=edition.slug,
             cover=self._image(edition.cover, cover_width) if edition.cover else None,
-            intro=self._html(intro, urls.home(self.config, lang), None, image_width) if intro else "",
+            intro=self._html(intro, urls.home(self.config, lang), {}, image_width) if intro else "",
             intro_lang=intro.lang if intro else lang, toc=toc, stories=stories, guides=guides,
             datasets=datasets, created=build_date_iso(self.ps.build_date),
             build_date=self.ps.build_date.isoformat(), licence=self.config.licence.get(lang, ""),
@@ -319,7 +329,7 @@ class Renderer:
                     continue
                 html = self.env.get_template("handout.html").render(
                     lang=lang, title=p.text.title, description=p.text.meta.get("description", ""),
-                    html=self._html(p.text, p.url, None, 900),
+                    html=self._html(p.text, p.url, self._page_pictures(p), 900),
                     created=build_date_iso(self.ps.build_date),
                     build_date=self.ps.build_date.isoformat(),
                     licence=self.config.licence.get(lang, ""), site_url=self.config.site_url or "")
