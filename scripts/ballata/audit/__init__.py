@@ -33,7 +33,6 @@ MAX_DEPTH = 3
 """How deep files inside files (a data: picture inside an SVG inside a page) are followed."""
 
 _NOT_TEXT = {readers.ADDRESSES, "the file's name"}
-"""Where a title's words are no finding: a heading's anchor or a file name may spell a slug."""
 _TIP_EXCLUDED = ("Nothing of an excluded story may be published; check texts that quote it, "
                  "links to it and the theme.")
 _TIP_BUG = "This is a bug in the pipeline or the theme: report it."
@@ -110,7 +109,9 @@ def _scan_text(found: _Findings, where: str, text: str, rules: Exclusions,
     for label, count in rules.runs(tokens).items():
         found.runs[label] = found.runs.get(label, 0) + count
         found.wheres.setdefault(label, set()).add(where)
-    for what in sorted(rules.phrases_in(tokens)) if where.split(": ")[-1] not in _NOT_TEXT else ():
+    # A title's words in an anchor or a file name are no finding: a heading may spell a slug.
+    readable = where.rsplit(": ", 1)[-1] not in _NOT_TEXT
+    for what in sorted(rules.phrases_in(tokens)) if readable else ():
         found.add(f"contains {what}" + ("" if where == "the text" else f" (in {where})"),
                   _TIP_EXCLUDED)
     for secret in secrets.find(text):
@@ -188,7 +189,7 @@ def _audit_bytes(found: _Findings, site_path: str | None, data: bytes, suffix: s
         label = rules.address(target)
         if label:
             found.add(f"{inside}links to {label}", _TIP_EXCLUDED)
-        picture = rules.picture_names.get(exclusions.picture_name(target))
+        picture = rules.picture_names and rules.picture_names.get(exclusions.picture_name(target))
         if picture and target.rsplit("/", 1)[-1]:
             found.add(f"{inside}shows {picture}", _TIP_EXCLUDED)
     for where, blob in reading.blobs:

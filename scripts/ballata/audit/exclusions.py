@@ -6,7 +6,8 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
@@ -43,9 +44,27 @@ def window_hashes(tokens: list[str]) -> Iterator[tuple[int, int]]:
         yield i, hash(tuple(tokens[i:i + WINDOW]))
 
 
+def candidate_windows(tokens: list[str], vocabulary: frozenset[str] | set[str]
+                      ) -> Iterator[tuple[int, int]]:
+    """(position, hash) of the word runs that could be forbidden. Linear: only stretches of
+    ``WINDOW`` or more words of ``vocabulary`` are hashed."""
+    if len(tokens) < WINDOW or not vocabulary:
+        return
+    flags = "".join(["1" if t in vocabulary else "0" for t in tokens])
+    for stretch in re.finditer("1{%d,}" % WINDOW, flags):
+        for i in range(stretch.start(), stretch.end() - WINDOW + 1):
+            yield i, hash(tuple(tokens[i:i + WINDOW]))
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    """Canonical words of a source text; the web and the screen-PDF rules read the same sources."""
+    return tuple(words(text))
+
+
 def picture_name(name: str) -> str:
     """A picture's file name without folder and without the width of a rendition (tangan-480.jpg)."""
-    return _RENDITION.sub("", PurePosixPath(name).name).casefold()
+    return _RENDITION.sub("", name.rsplit("/", 1)[-1]).casefold()
 
 
 @dataclass
@@ -67,18 +86,12 @@ class Exclusions:
     """SHA-256 of an excluded picture's file -> label."""
 
     def runs(self, tokens: list[str]) -> dict[str, int]:
-        """Label -> how many forbidden word runs ``tokens`` holds. Linear: only stretches of
-        ``WINDOW`` or more words of the vocabulary are hashed."""
+        """Label -> how many forbidden word runs ``tokens`` holds."""
         found: dict[str, int] = {}
-        if not self.windows or len(tokens) < WINDOW:
-            return found
-        vocabulary = self.vocabulary
-        flags = "".join(["1" if t in vocabulary else "0" for t in tokens])
-        for stretch in re.finditer("1{%d,}" % WINDOW, flags):
-            for i in range(stretch.start(), stretch.end() - WINDOW + 1):
-                label = self.windows.get(hash(tuple(tokens[i:i + WINDOW])))
-                if label is not None:
-                    found[label] = found.get(label, 0) + 1
+        for _, h in candidate_windows(tokens, self.vocabulary):
+            label = self.windows.get(h)
+            if label is not None:
+                found[label] = found.get(label, 0) + 1
         return found
 
     def phrases_in(self, tokens: list[str]) -> set[str]:
@@ -93,11 +106,15 @@ class Exclusions:
         return found
 
     def address(self, site_path: str) -> str | None:
-        """Label of the excluded version ``site_path`` belongs to: the page, or anything under it."""
-        path = site_path.casefold()
-        for prefix, label in self.addresses.items():
-            if path == prefix.rstrip("/") or path.startswith(prefix):
+        """Label of the excluded version ``site_path`` belongs to: the page, or anything under it.
+        One lookup per folder of the path, however many versions are excluded."""
+        path = site_path.casefold() + "/"
+        at = path.find("/")
+        while at != -1:
+            label = self.addresses.get(path[:at + 1])
+            if label is not None:
                 return label
+            at = path.find("/", at + 1)
         return None
 
 
@@ -158,10 +175,6 @@ def _invalid_source(yml: Path, slug: str) -> _Source:
     return _Source(label, texts, "\n".join(titles))
 
 
-def _windows_of(text: str) -> list[int]:
-    return [h for _, h in window_hashes(words(text))]
-
-
 def build(ps: PublishSet, channels: tuple[Channel, ...]) -> Exclusions:
     """What may not appear in outputs published on every one of ``channels``."""
     published, excluded = _story_sources(ps, channels)
@@ -169,23 +182,24 @@ def build(ps: PublishSet, channels: tuple[Channel, ...]) -> Exclusions:
     forbidden: dict[int, tuple[str, tuple[str, ...]]] = {}
     for source in excluded:
         for text in source.texts:
-            tokens = words(text)
+            tokens = list(_words(text))
             for i, h in window_hashes(tokens):
                 forbidden.setdefault(h, (source.label, tuple(tokens[i:i + WINDOW])))
+    vocabulary = {t for _, run in forbidden.values() for t in run}
     # Published stories may share any run with an excluded one; a page only a short quotation.
     for source in published:
         for text in source.texts:
-            for h in _windows_of(text):
+            for _, h in candidate_windows(list(_words(text)), vocabulary):
                 forbidden.pop(h, None)
-    page_tokens = [words(plain(p.text.body)) for versions in ps.pages.values() for p in versions]
+    page_tokens = [list(_words(plain(p.text.body))) for versions in ps.pages.values() for p in versions]
     for tokens in page_tokens:
-        for h in _short_quotes(tokens, forbidden):
+        for h in _short_quotes(tokens, forbidden, vocabulary):
             forbidden.pop(h, None)
     ex.windows = {h: label for h, (label, _) in forbidden.items()}
     ex.vocabulary = frozenset(t for _, run in forbidden.values() for t in run)
 
     # Titles and bylines, unless published material says the same words.
-    public = [words(s.title + "\n" + s.byline + "\n" + "\n".join(s.texts)) for s in published]
+    public = [list(_words(text)) for s in published for text in (s.title, s.byline, *s.texts)]
     public += page_tokens
     candidates: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for source in excluded:
@@ -216,10 +230,10 @@ def build(ps: PublishSet, channels: tuple[Channel, ...]) -> Exclusions:
     return ex
 
 
-def _short_quotes(tokens: list[str], forbidden: dict[int, tuple[str, tuple[str, ...]]]
-                  ) -> list[int]:
+def _short_quotes(tokens: list[str], forbidden: dict[int, tuple[str, tuple[str, ...]]],
+                  vocabulary: set[str]) -> list[int]:
     """Hashes of forbidden runs ``tokens`` shares only in stretches of at most ``QUOTE_WORDS``."""
-    hits = [(i, h) for i, h in window_hashes(tokens) if h in forbidden]
+    hits = [(i, h) for i, h in candidate_windows(tokens, vocabulary) if h in forbidden]
     out: list[int] = []
     start = 0
     for k in range(1, len(hits) + 1):
