@@ -260,3 +260,40 @@ def test_only_the_safe_table_is_downloadable(built, texts):
     assert csv == (REPO / "content/statistics/pekerja-migran/table.csv").read_text()
     assert not [name for name in texts if name.endswith(".csv") and "pekerja-migran" not in name]
     assert not any("RT-0" in text for text in texts.values())   # household codes of the raw file
+
+
+def test_captions_under_pictures_in_the_text(built):
+    html = text_of(built / "site" / "en" / "stories" / "paspor-ditahan" / "index.html")
+    figure = re.search(r"<figure class=\"ballata-figure\">(.*?)</figure>", html, re.S).group(1)
+    assert 'alt="Hands holding an oil-palm seedling"' in figure and "tangan.jpg" in figure
+    assert "<figcaption>Oil-palm seedlings in the estate nursery.</figcaption>" in figure
+    indonesian = text_of(built / "site" / "stories" / "paspor-ditahan" / "index.html")
+    assert "<figcaption>Bibit sawit di persemaian ladang.</figcaption>" in indonesian
+
+
+def add_picture(root: Path, caption_en: str = "The nursery <at dawn> & after.") -> None:
+    """A second picture of paspor-ditahan that her text does not show, approved with its caption."""
+    folder = root / "stories" / "paspor-ditahan"
+    (folder / "kebun.jpg").write_bytes((folder / "tangan.jpg").read_bytes())
+    yml = folder / "story.yml"
+    yml.write_text(yml.read_text().replace("consent:\n", (
+        "  - file: kebun.jpg\n"
+        "    alt: {id: \"Kebun sawit\", en: \"An oil-palm estate\"}\n"
+        f"    caption: {{id: \"Persemaian pagi hari.\", en: \"{caption_en}\"}}\n"
+        "    shows_faces: false\nconsent:\n"), 1))
+    for lang in ("id", "en"):
+        assert main(["consent", "approve", "paspor-ditahan", lang, "--root", str(root)]) == 0
+
+
+def test_a_picture_not_in_the_text_is_shown_after_it_with_its_caption(tmp_path):
+    root = copy_project(tmp_path)
+    add_picture(root)
+    assert main(["build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE]) == 0
+    raw = (root / "site" / "en" / "stories" / "paspor-ditahan" / "index.html").read_text()
+    figures = re.findall(r"<figure class=\"ballata-figure\">.*?</figure>", raw, re.S)
+    assert len(figures) == 2
+    assert raw.index("tangan.jpg") < raw.index("kebun.jpg")
+    assert 'alt="An oil-palm estate"' in figures[1]
+    # A caption is text: escaped, never markup.
+    assert "The nursery &lt;at dawn&gt; &amp; after." in figures[1]
+    assert (root / "site" / "stories" / "paspor-ditahan" / "kebun.jpg").is_file()

@@ -318,3 +318,21 @@ def test_a_guide_shows_its_own_picture_in_its_handout(tmp_path, run):
     assert len(listing.strip().splitlines()) == 3, listing   # header, rule, one picture
     page = (root / "site" / "guides" / "mengurus-paspor" / "index.html").read_text()
     assert 'alt="Peta kantor imigrasi"' in page
+
+
+@pytest.mark.parametrize("lang, caption", [("en", "Oil-palm seedlings in the estate nursery."),
+                                           ("id", "Bibit sawit di persemaian ladang.")])
+def test_captions_are_printed_under_pictures(lang, caption, built):
+    for kind in ("screen", "print"):
+        pages = pdf_text(outputs(built, lang)[kind][0])
+        assert any(caption in page for page in pages), kind
+
+
+def test_a_picture_not_in_the_text_is_printed_after_it_with_its_caption(tmp_path):
+    from test_site import add_picture
+
+    root = copy_project(tmp_path)
+    add_picture(root, caption_en="The nursery at dawn.")
+    assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    text = " ".join(pdf_text(outputs(root, "en")["print"][0]))
+    assert text.index("Oil-palm seedlings in the estate nursery.") < text.index("The nursery at dawn.")

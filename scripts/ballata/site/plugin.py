@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from .. import images, sanitize, urls
 from ..build import gate_for_mkdocs, resolve_build_date
 from ..errors import BallataError
+from ..figures import Figure, add_figures
 from . import search
 from .build import handed_view
 from .config import check_mkdocs_config
@@ -104,7 +105,10 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         view = self.pages[page.file.src_uri]
         # The allowlist once more, as the last line of defence; the sizes of pictures come after,
         # from the pipeline. Markup: the theme escapes every other value (see on_env).
-        return Markup(_responsive_images(sanitize.clean(html), view.url, self.renditions))
+        cleaned = sanitize.clean(html)
+        if view.kind == "story":
+            cleaned = _story_figures(cleaned, view)
+        return Markup(_responsive_images(cleaned, view.url, self.renditions))
 
     def on_page_context(self, context: dict[str, Any], page: Any, config: Any,  # type: ignore[override]
                         nav: Any) -> dict[str, Any]:
@@ -202,6 +206,17 @@ def sandboxed(env: Environment) -> SandboxedEnvironment:
     return box
 
 
+def _story_figures(html: str, view: SitePage) -> str:
+    """Her pictures in the text as figures, with the caption and alt text of story.yml."""
+    pictures = {str(m["src"]): Figure(str(m["alt"]), str(m["caption"]))
+                for m in view.data.get("media", [])}
+    return add_figures(html, pictures, lambda src: _site_path(src, view.url))
+
+
+def _site_path(src: str, page_url: str) -> str:
+    return posixpath.normpath(posixpath.join("/" + page_url, src)).lstrip("/")
+
+
 _IMG = re.compile(r"<img\b([^>]*?)\ssrc=\"([^\"]+)\"([^>]*)>")
 
 
@@ -209,7 +224,7 @@ def _responsive_images(html: str, page_url: str, renditions: dict[str, list[imag
     """Width, height, srcset and lazy loading for every published picture in the page."""
     def attrs(match: re.Match[str]) -> str:
         before, src, after = match.groups()
-        site_path = posixpath.normpath(posixpath.join("/" + page_url, src)).lstrip("/")
+        site_path = _site_path(src, page_url)
         sizes = renditions.get(site_path)
         if not sizes:
             return match.group(0)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import charts, links, sanitize, urls
+from .. import charts, figures, links, sanitize, urls
 from ..model import Attribution, Channel, Dataset
 from ..publish import PageVersion, PublicView, StoryVersion, media_path
 from ..strings import STRINGS_FILE, Strings
@@ -93,9 +93,11 @@ class SiteBuilder:
                       if any(x.story.slug == story.slug for x in self.web[other])}
         narrator = story.narrator
         byline = narrator.byline()
+        shown = figures.in_text(v.text.body, {m.file for m in story.media})
         media = [{"src": urls.story_medium(story.slug, m.file), "alt": m.alt.get(lang, ""),
                   "caption": m.caption.get(lang, ""),
-                  "in_text": m.file in v.text.body} for m in story.media]
+                  "url": urls.relative(urls.story_medium(story.slug, m.file), v.url),
+                  "in_text": m.file in shown} for m in story.media]
         return SitePage(
             src_uri=urls.source_of(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
             description=plain_summary(v.text.body), markdown=self._markdown(v.text.body, v.url, v),

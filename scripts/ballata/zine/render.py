@@ -26,6 +26,7 @@ from .. import charts, images, links, sanitize, sources, urls
 from ..build import Outputs
 from ..editions import Edition
 from ..errors import BallataError, Problem, Problems
+from ..figures import Figure, add_figures, in_text
 from ..model import Attribution, Text
 from ..publish import EditionContent, PageVersion, PublicView, StoryVersion
 from ..strings import STRINGS_FILE, Strings
@@ -197,21 +198,42 @@ class Renderer:
                           mark, html, flags=re.IGNORECASE)
         return html
 
-    def _html(self, text: Text, url: str, pictures: dict[str, Path], image_width: int) -> str:
+    def _html(self, text: Text, url: str, pictures: dict[str, Path], image_width: int,
+              captions: dict[str, Figure] | None = None) -> str:
         """The text as cleaned HTML; ``pictures`` are the files next to it that it may show (by
-        the name it uses), handed over to the sealed fetcher; other links go to the website."""
+        the name it uses), handed over to the sealed fetcher; other links go to the website.
+        ``captions``: story.yml's alt text and caption of each picture, by name."""
+        handed: dict[str, Figure] = {}
+
         def change(target: str) -> str:
             if not urls.is_internal(target):
                 return target
             if target in pictures:
-                return self._image(pictures[target], image_width)
+                address = self._image(pictures[target], image_width)
+                if captions and target in captions:
+                    handed[address] = captions[target]
+                return address
             return urls.absolute(self.site_url, urls.resolve(target, url))
         self._check_glyphs(text.path, text.title + text.body)
         body = links.rewrite(text.body, change)
         # The site's Markdown and allowlist; sources were checked against it, this is the last
         # line of defence. Pictures are the ones handed over to the sealed fetcher.
         rendered = sanitize.clean(sanitize.render(body), own_pictures=f"{VIRTUAL_ROOT}media/")
-        return Markup(self._hyphenate(rendered, text.lang))
+        return Markup(self._hyphenate(add_figures(rendered, handed), text.lang))
+
+    def _figures(self, version: StoryVersion, image_width: int) -> tuple[dict[str, Figure],
+                                                                        list[dict[str, str]]]:
+        """story.yml's words for each of her pictures, and the pictures her text does not show
+        (printed after it, each handed to the sealed fetcher like those in the text)."""
+        story, lang = version.story, version.lang
+        captions = {m.file: Figure(m.alt.get(lang, ""), m.caption.get(lang, "")) for m in story.media}
+        shown = in_text(version.text.body, set(captions))
+        pictures = self._story_pictures(version)
+        extra = [{"src": self._image(pictures[m.file], image_width), "alt": m.alt.get(lang, ""),
+                  "caption": m.caption.get(lang, "")} for m in story.media if m.file not in shown]
+        for m in story.media:
+            self._check_glyphs(story.yml, m.alt.get(lang, "") + m.caption.get(lang, ""))
+        return captions, extra
 
     def _story_pictures(self, version: StoryVersion) -> dict[str, Path]:
         story = version.story
@@ -248,6 +270,7 @@ class Renderer:
         stories = []
         for v in versions:
             n = v.story.narrator
+            captions, extra = self._figures(v, image_width)
             stories.append({
                 "id": f"story-{v.story.slug}", "lang": v.lang, "title": v.text.title,
                 "byline": n.byline(), "pseudonym": n.attribution is Attribution.PSEUDONYM,
@@ -255,7 +278,8 @@ class Renderer:
                 "from_to": self.strings.get("from_to", lang, region=v.story.region,
                                             destination=v.story.destination),
                 "recorded": v.story.recorded.isoformat(),
-                "html": self._html(v.text, v.url, self._story_pictures(v), image_width)})
+                "html": self._html(v.text, v.url, self._story_pictures(v), image_width, captions),
+                "figures": extra})
         guides = []
         for slug in edition.guides:
             page = next(p for p in self.ps.pages[lang] if p.page.key == f"guides/{slug}")
