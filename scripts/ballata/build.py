@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from collections.abc import Callable, Sequence
 
-from . import audit, privacy, publish, takedown
+from . import audit, privacy, publish, quotes, takedown
 from .config import Config, load_config
 from .datasets import read_datasets
 from .editions import Edition, read_editions
@@ -78,10 +78,21 @@ def _drop(project: Project, bad_files: set[str]) -> None:
         if any(f == story.folder or f.startswith(story.folder + "/") for f in bad_files):
             project.invalid_stories[slug] = story.yml
             del project.stories[slug]
+    _drop_texts(project, bad_files)
+
+
+def _drop_texts(project: Project, paths: set[str]) -> None:
     for key, page in list(project.pages.items()):
-        page.texts = {lang: t for lang, t in page.texts.items() if t.path not in bad_files}
+        page.texts = {lang: t for lang, t in page.texts.items() if t.path not in paths}
         if not page.texts:
             del project.pages[key]
+
+
+def _leave_out_quoting(project: Project, editions: dict[str, Edition], paths: set[str]) -> None:
+    """Take page texts and zine intros that quote an excluded version out of what is published."""
+    _drop_texts(project, paths)
+    for edition in editions.values():
+        edition.intro = {lang: t for lang, t in edition.intro.items() if t.path not in paths}
 
 
 def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
@@ -96,6 +107,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
     log.info("read %d stories and %d pages", len(project.stories) + len(project.invalid_stories),
              len(project.pages))
     bad: set[str] = set()
+    quoted: list[quotes.Quote] = []
     for _ in range(MAX_EXCLUSION_ROUNDS):
         problems = Problems(list(read_problems.items))
         if exclude_invalid:
@@ -103,9 +115,20 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
             _drop(project, bad)
         publish_set = publish.build_publish_set(project, config, build_date, problems, secrets,
                                                 editions if with_editions else None)
+        found = quotes.find_quotes(publish_set, [t for e in editions.values() for t in e.intro.values()])
+        if found:
+            # Withdrawing her story must never fail because a page quotes it: the page goes too.
+            quoted += found
+            _leave_out_quoting(project, editions, {q.text.path for q in found})
+            continue
         if not exclude_invalid or not (problems.files_with_errors() - read_problems.files_with_errors()):
             break
         read_problems = Problems(list(problems.items))
+    for quote in quoted:
+        problems.warning(quote.text.path, f"left out: from this line on it quotes {quote.source}",
+                         line=quote.line, tip="Remove the quotation (a few words may stay) to publish "
+                                              "this text again; her consent decides where her words "
+                                              "appear.")
     if exclude_invalid:
         problems = Problems([Problem(p.file, "excluded: " + p.message, p.field, p.line, p.tip,
                                      Level.WARNING) if p.level is Level.ERROR else p
