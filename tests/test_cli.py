@@ -73,7 +73,9 @@ def test_approve_keeps_comments_and_other_fields(sample, run):
     after = yml.read_text()
     assert after.startswith("# FICTIONAL SAMPLE")
     assert 'title: {id: "Sekolah di Ladang", en: "A School on the Estate"}' in after
-    assert len(after.splitlines()) == len(before.splitlines()) + 1
+    # approved.en, then approved_meta with its en line
+    assert len(after.splitlines()) == len(before.splitlines()) + 3
+    assert "approved_meta:\n    en: sha256:" in after
 
 
 @pytest.mark.parametrize("slug", ["anak-di-kampung", "pulang-tanpa-dokumen"])

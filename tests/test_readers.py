@@ -145,4 +145,6 @@ def test_typo_in_consent_field_suggests_the_right_one(empty_project, run):
     add_story(empty_project, "typo", GOOD.replace("  channels:", "  chanels:"))
     result = run("check", "--root", str(empty_project), "--date", BUILD_DATE)
     assert result.code == 1
-    assert 'TIP Did you mean "channels"?' in result.err
+    assert 'unknown field "chanels"; did you mean "channels"?' in result.err
+    assert 'TIP Rename it to "channels".' in result.err
+    assert "'consent.channels' is missing" not in result.err

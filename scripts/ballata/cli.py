@@ -13,7 +13,7 @@ import click
 
 from . import build as build_mod
 from . import scaffold
-from .errors import BallataError, Problem, Problems
+from .errors import BallataError, Problem, Problems, UsageError
 
 def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     """Resolved once, here: every path below is made from the absolute project folder."""
@@ -23,6 +23,10 @@ def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path) -> Pa
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, callback=_resolve_root,
                            help="The project folder (with ballata.yml).")
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True,
+    help="Fail (exit 1, nothing published) when a version is left out because something changed "
+         "since she approved it.")
 DATE_OPTION = click.option("--date", "date", metavar="YYYY-MM-DD",
                            help="Build date for consent expiry (default: SOURCE_DATE_EPOCH or today).")
 
@@ -35,8 +39,42 @@ def _echo_problem(problem: Problem) -> None:
 
 
 def _echo_problems(problems: Problems) -> None:
+    """Warnings, then errors; the same message about several places (every page linking to a
+    broken story) is said once, naming every place."""
+    groups: dict[tuple[object, ...], list[Problem]] = {}
     for problem in problems.warnings + problems.errors:
-        _echo_problem(problem)
+        groups.setdefault((problem.level, problem.message, problem.field, problem.tip),
+                          []).append(problem)
+    for same in groups.values():
+        if len(same) == 1:
+            _echo_problem(same[0])
+            continue
+        first = same[0]
+        places = ", ".join(p.location() for p in same)
+        label = "ERROR" if first.level.value == "error" else "WARNING"
+        click.echo(f"{label} {places}: " + (f"{first.field}: " if first.field else "")
+                   + first.message, err=True)
+        if first.tip:
+            click.echo(f"  TIP {first.tip}", err=True)
+
+
+def _echo_approve_again(report: dict[str, Any], strict: bool) -> None:
+    """The loud ending: versions left out because something changed since she approved them."""
+    again = report.get("approve_again") or []
+    if not again:
+        return
+    click.echo("", err=True)
+    click.echo(f"WARNING {len(again)} version(s) are NOT published because something changed "
+               "since she approved them:", err=True)
+    for item in again:
+        changed = " and ".join(item["changed"]) or "something"
+        click.echo(f"  - {item['story']} ({item['language']}): {changed} changed; after she "
+                   f"approves the new words, run: {item['command']}", err=True)
+    if strict:
+        click.echo("  --strict: this is an error; nothing was published.", err=True)
+    else:
+        click.echo("  TIP Read the new words with her before running the command. "
+                   "`--strict` makes this an error (for CI and uploads).", err=True)
 
 
 def _fail(exc: BallataError) -> None:
@@ -66,6 +104,11 @@ def _table(report: dict[str, Any]) -> str:
         reasons = ["{} ({})".format(reason, "; ".join(f"{ch} {' '.join(langs)}"
                                                        for ch, langs in chans.items()))
                    for reason, chans in grouped.items()]
+        if story.get("errors"):
+            # Never shown as published while an error of its own stops the build.
+            reasons.insert(0, f"ERROR, not published: {story['errors'][0]}"
+                              + (f" and {len(story['errors']) - 1} more" if len(story["errors"]) > 1
+                                 else ""))
         rows.append((story["id"], ",".join(story["published"]["web"]) or "-",
                      ",".join(story["published"]["print"]) or "-", "; ".join(reasons)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -87,18 +130,24 @@ def cli(verbose: bool) -> None:
 @DATE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--exclude-invalid", is_flag=True, help="Leave out stories and pages with errors.")
+@STRICT_OPTION
 @_guarded
-def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool) -> None:
+def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool, strict: bool) -> None:
     """Check every source without rendering; print the publication report."""
     gathered = build_mod.gather(root, build_mod.resolve_build_date(date), exclude_invalid)
     build_mod.write_report(gathered, root / "build")
+    report = gathered.report()
     if as_json:
-        click.echo(json.dumps(gathered.report(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        click.echo(_table(gathered.report()))
+        click.echo(_table(report))
     _echo_problems(gathered.problems)
+    _echo_approve_again(report, strict)
     if not gathered.ok:
-        click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published.", err=True)
+        click.echo(f"{len(gathered.problems.errors)} error(s): nothing would be published.",
+                   err=True)
+        sys.exit(1)
+    if strict and report["approve_again"]:
         sys.exit(1)
 
 
@@ -107,24 +156,39 @@ def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool) ->
 @DATE_OPTION
 @click.option("--exclude-invalid", is_flag=True, help="Leave out stories and pages with errors.")
 @click.option("--no-pdf", is_flag=True, help="Build the website only.")
+@STRICT_OPTION
 @_guarded
-def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool) -> None:
+def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
+              strict: bool) -> None:
     """Build site/ (and the PDFs) through the consent gate."""
     from .site.build import SiteRenderer
     from .zine.render import ZineRenderer
 
+    build_date = build_mod.resolve_build_date(date)
+    if strict:
+        # Decided before anything is rendered, so that nothing is published.
+        first = build_mod.gather(root, build_date, exclude_invalid, with_editions=False)
+        if first.ok and first.report()["approve_again"]:
+            build_mod.write_report(first, root / "build")
+            _echo_problems(first.problems)
+            _echo_approve_again(first.report(), strict)
+            click.echo("Nothing was published; the previous site/ is unchanged.", err=True)
+            sys.exit(1)
     renderers: list[build_mod.Renderer] = [SiteRenderer()]
     if not no_pdf:
         renderers.append(ZineRenderer())
-    gathered = build_mod.build(root, build_mod.resolve_build_date(date), renderers,
-                               exclude_invalid=exclude_invalid)
+    gathered = build_mod.build(root, build_date, renderers, exclude_invalid=exclude_invalid)
     _echo_problems(gathered.problems)
     if not gathered.ok:
         click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published; "
                    "the previous site/ is unchanged.", err=True)
         sys.exit(1)
-    click.echo(_table(gathered.report()))
+    report = gathered.report()
+    click.echo(_table(report))
     click.echo(f"Website: {root / 'site'}    Report: {root / 'build' / 'report.json'}")
+    _echo_approve_again(report, strict)
+    if strict and report["approve_again"]:  # sources changed during the build
+        sys.exit(1)
 
 
 @cli.command()
@@ -148,33 +212,41 @@ def serve(root: Path, dev_addr: str) -> None:
 @_guarded
 def report(root: Path, date: str | None, days: int, as_json: bool) -> None:
     """What editors should do next: renew consents, approve texts, translate."""
-    from .config import load_config
     from .editors import editors_report
-    from .readers import read_project
 
-    config = load_config(root)
-    problems = Problems()
     today = build_mod.resolve_build_date(date)
-    found = editors_report(read_project(config, problems), config, today, days)
+    gathered = build_mod.gather(root, today, with_editions=False)
+    found = editors_report(gathered.project, gathered.config, today, days, gathered.problems)
     if as_json:
         click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
     else:
         sections = [
+            ("Stories with errors (nothing is published until they are fixed; "
+             "`ballata check` says what is wrong)",
+             [f"{s}: {', '.join(where)}" for s, where in found.errors]),
             (f"Consent expiring within {days} days (ask her whether she renews it)",
              [f"{s}: expires {d}" for s, d in found.expiring]),
             ("Consent expired (no longer published)", [f"{s}: expired {d}" for s, d in found.expired]),
             ("Waiting for consent (pending)", found.pending),
             ("Texts she has not approved as they are now",
              [f"{s} ({lang}): ballata consent approve {s} {lang}" for s, lang in found.not_approved]),
+            ("Drafts not ready (not published; the other versions are)",
+             [f"{s} ({lang}): not ready: {what}" for s, lang, what in found.not_ready]),
             ("Translations missing", [f"{s}: no {lang}" for s, lang in found.missing]),
             ("Translations older than their source", [f"{t} (source {s} changed)"
                                                       for t, s in found.stale]),
+            ("Consent history (latest changes)",
+             [f"{s}: " + "; ".join(f"{e.date} {e.change}"
+                                   + (f" (recorded by {e.recorded_by})" if e.recorded_by else "")
+                                   for e in entries) for s, entries in found.history]),
         ]
         for title, items in sections:
             click.echo(f"{title}: {len(items)}")
             for item in items:
                 click.echo(f"  - {item}")
-    _echo_problems(problems)
+    if found.errors:
+        click.echo(f"{len(found.errors)} story(ies) with errors.", err=True)
+        sys.exit(1)
 
 
 @cli.group()
@@ -251,6 +323,76 @@ def consent_approve(slug: str, lang: str, root: Path) -> None:
     """Record that she approved the current text of stories/SLUG/index.LANG.md."""
     value = scaffold.approve(root, slug, lang)
     click.echo(f"Recorded approval of stories/{slug}/index.{lang}.md ({value[:19]}…).")
+
+
+def _day(value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--date expects a date like 2025-06-14; got {value!r}") from None
+
+
+RECORDED_BY = click.option("--recorded-by", metavar="NAME",
+                           help="Who recorded this change (written into consent.history).")
+CHANGE_DATE = click.option("--date", "date", metavar="YYYY-MM-DD",
+                           help="When she said so (default: today).")
+
+
+@consent.command("set")
+@click.argument("slug")
+@click.option("--status", type=click.Choice(["given", "pending", "withdrawn"]))
+@click.option("--channels", metavar="web,print", help="Where she agrees it may appear.")
+@click.option("--photos", type=click.Choice(["yes", "no"]),
+              help="May pictures showing faces be published.")
+@click.option("--method", type=click.Choice(["written", "verbal-recorded", "verbal-witnessed",
+                                              "guardian"]))
+@RECORDED_BY
+@CHANGE_DATE
+@ROOT_OPTION
+@_guarded
+def consent_set(slug: str, status: str | None, channels: str | None, photos: str | None,
+                method: str | None, recorded_by: str | None, date: str | None, root: Path) -> None:
+    """Change her consent in stories/SLUG/story.yml; the change is added to consent.history."""
+    chosen = None
+    if channels is not None:
+        chosen = [c.strip() for c in channels.split(",") if c.strip()]
+        wrong = [c for c in chosen if c not in ("web", "print")]
+        if wrong or len(set(chosen)) != len(chosen):
+            raise UsageError(f"--channels takes web, print or web,print; got {channels!r}")
+    change = scaffold.set_consent(root, slug, status=status, channels=chosen,
+                                  photos=None if photos is None else photos == "yes",
+                                  method=method, recorded_by=recorded_by, day=_day(date))
+    click.echo(f"Recorded in stories/{slug}/story.yml: {change}.")
+    _echo_story_problems(root, slug)
+
+
+@consent.command("withdraw")
+@click.argument("slug")
+@RECORDED_BY
+@CHANGE_DATE
+@ROOT_OPTION
+@_guarded
+def consent_withdraw(slug: str, recorded_by: str | None, date: str | None, root: Path) -> None:
+    """Record that she withdrew her consent: the next build leaves her story out everywhere."""
+    change = scaffold.withdraw(root, slug, recorded_by=recorded_by, day=_day(date))
+    click.echo(f"Recorded in stories/{slug}/story.yml: {change}. The next `ballata build` "
+               "leaves the story out; build/takedown.md then lists the addresses to remove.")
+
+
+def _echo_story_problems(root: Path, slug: str) -> None:
+    """After a change: what is still missing for this story (e.g. method when given)."""
+    from .config import load_config
+    from .readers import read_story
+
+    problems = Problems()
+    read_story(root / "stories" / slug, load_config(root), problems)
+    if problems.errors:
+        click.echo("story.yml still needs attention:", err=True)
+        _echo_problems(problems)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

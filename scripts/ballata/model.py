@@ -30,6 +30,16 @@ class Attribution(str, Enum):
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """One change of her consent, as `ballata consent set|withdraw` recorded it."""
+
+    date: dt.date
+    change: str
+    """What changed, e.g. ``status: given → withdrawn``."""
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Consent:
     status: ConsentStatus
     date: dt.date | None
@@ -42,6 +52,13 @@ class Consent:
     """Whether media that show faces may be published."""
     approved: dict[str, str]
     """Language -> fingerprint of the exact text she heard or read and approved."""
+    approved_meta: dict[str, str] = field(default_factory=dict)
+    """Language -> fingerprint of the words shown with that text (title, byline, captions, alt
+    texts, region, destination) when she approved it; absent for approvals recorded before."""
+    voice: bool = False
+    """Whether a recording of her voice may be published (never for a minor)."""
+    history: tuple[HistoryEntry, ...] = ()
+    """Changes of her consent, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +142,9 @@ class Project:
     stories: dict[str, Story] = field(default_factory=dict)
     invalid_stories: dict[str, str] = field(default_factory=dict)
     """Slug -> story.yml path of stories that failed validation."""
+    invalid_reasons: dict[str, str] = field(default_factory=dict)
+    """Slug -> why an invalid story is left out (``withdrawn``, or where its first error is);
+    a story missing here is reported as ``invalid story.yml``."""
     pages: dict[str, Page] = field(default_factory=dict)
     datasets: dict[str, Dataset] = field(default_factory=dict)
 

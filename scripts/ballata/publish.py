@@ -14,7 +14,7 @@ from typing import Any
 from . import consent, links, privacy, urls
 from .config import Config
 from .editions import Edition
-from .errors import Problems
+from .errors import Problem, Problems
 from .model import Channel, Dataset, Page, Project, Story, Text
 
 
@@ -92,6 +92,8 @@ class PublishSet:
     """The private register: never published, used by the scans and the output audit."""
     all_stories: dict[str, Story] = field(default_factory=dict)
     """Every valid story, published or not: only the output audit reads it, to look for leaks."""
+    invalid_reasons: dict[str, str] = field(default_factory=dict)
+    """Slug -> why an invalid story is left out, when the reader knows (``withdrawn``)."""
 
     @property
     def config(self) -> Config:
@@ -149,12 +151,44 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
             pages[lang].append(PageVersion(page, lang, text, urls.page(config, lang, key)))
     public = PublicView(config, build_date, stories, pages, dict(project.datasets), [])
     published = PublishSet(public, decisions, dict(project.invalid_stories), problems,
-                           secrets or [], dict(project.stories))
+                           secrets or [], dict(project.stories), dict(project.invalid_reasons))
+    _warn_old_approvals(published, problems)
     _check_published(published, project, problems)
     published.public = PublicView(config, build_date, stories, pages, dict(project.datasets),
                                   [_edition_content(e, published, problems)
                                    for e in (editions or {}).values()])
     return published
+
+
+def _warn_old_approvals(ps: PublishSet, problems: Problems) -> None:
+    """A version approved before ``approved_meta`` existed stays published, with a warning: she
+    approved the text, but nobody recorded which title and captions she saw with it."""
+    for slug, story in sorted(ps.all_stories.items()):
+        langs = [lang for lang in ps.config.languages
+                 if consent.approved_before_meta(story, lang)
+                 and any(d.published for (_, lg), d in ps.decisions[slug].items() if lg == lang)]
+        if langs:
+            problems.warning(
+                story.yml, f"approved ({', '.join(langs)}) before the title, byline and captions "
+                "became part of the approval: still published; ask her to approve again",
+                field="consent.approved_meta",
+                tip="Read the title, byline and captions with her, then run "
+                    + " and ".join(f"`ballata consent approve {slug} {lang}`" for lang in langs)
+                    + ".")
+
+
+def approve_again(ps: PublishSet) -> list[dict[str, Any]]:
+    """Versions left out because something changed since she approved them: each with what
+    changed and the command that records her new approval."""
+    out = []
+    for slug, story in sorted(ps.all_stories.items()):
+        for lang in ps.config.languages:
+            if any(d.reason == consent.CHANGED for (_, lg), d in ps.decisions[slug].items()
+                   if lg == lang):
+                out.append({"story": slug, "language": lang,
+                            "changed": consent.changes_since_approval(story, lang),
+                            "command": f"ballata consent approve {slug} {lang}"})
+    return out
 
 
 def _edition_stories(edition: Edition, ps: PublishSet, lang: str, channels: tuple[Channel, ...],
@@ -171,7 +205,9 @@ def _edition_stories(edition: Edition, ps: PublishSet, lang: str, channels: tupl
             out.append(allowed[slug])
             continue
         reasons = sorted({d.reason or "" for (ch, lg), d in ps.decisions.get(slug, {}).items()
-                          if lg == lang and ch in channels and not d.published}) or ["invalid story.yml"]
+                          if lg == lang and ch in channels and not d.published}) or [
+                              _invalid_reason(ps, problems, slug) if slug in ps.invalid_stories
+                              else "not a story"]
         problems.warning(f"{edition.folder}/zine.yml", f"the story {slug!r} is left out of the {lang} "
                          f"{'+'.join(c.value for c in channels)} PDF ({', '.join(reasons)})",
                          field="stories")
@@ -237,17 +273,28 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
         for link in links.find_links(text.body):
             if not urls.is_internal(link.target):
                 continue
-            target = (story and media_path(story, link.target)) or urls.resolve(link.target, url)
+            if story is not None and media_path(story, link.target):
+                # Her own picture travels with her text on every channel it is published on.
+                continue
+            target = urls.resolve(link.target, url)
             line = text.body_line + link.line - 1
             if target in reachable or (text.path, line, link.target) in reported:
                 continue
             reported.add((text.path, line, link.target))
             if target in story_urls:
                 slug, lang = story_urls[target]
-                reason = (ps.decisions.get(slug, {}).get((Channel.WEB, lang))
-                          or consent.Decision(False, "story.yml has errors"))
+                decision = ps.decisions.get(slug, {}).get((Channel.WEB, lang))
+                if decision is None and ps.invalid_reasons.get(slug) != "withdrawn":
+                    # Said once per story by the CLI, which groups the pages linking to it.
+                    problems.error(text.path, f"links to the story {slug!r}, which is left out "
+                                   f"because its own files have errors (shown with "
+                                   f"{ps.invalid_stories[slug]})", field="link", line=line,
+                                   tip="Fix that story, or use --exclude-invalid to publish the "
+                                       "rest without it and without the pages linking to it.")
+                    continue
+                reason = decision.reason if decision else "withdrawn"
                 problems.error(text.path, f"links to the {lang} version of the story {slug!r}, which "
-                               f"is not published on the web ({reason.reason})", field="link",
+                               f"is not published on the web ({reason})", field="link",
                                line=line, tip="Remove the link, or link to the story index instead.")
             else:
                 problems.error(text.path, f"links to /{target}, which is not a published page",
@@ -256,10 +303,29 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
                                    "English ones as /en/section/slug/.")
 
 
+def _in_folder(problem: Problem, yml: str) -> bool:
+    return problem.file.startswith(yml.rsplit("/", 1)[0] + "/")
+
+
+def _invalid_reason(ps: PublishSet, problems: Problems, slug: str) -> str:
+    """Why a story that could not be published is left out: withdrawn, or its first error (with
+    --exclude-invalid, the errors are warnings starting with 'excluded: ')."""
+    if slug in ps.invalid_reasons:
+        return ps.invalid_reasons[slug]
+    yml = ps.invalid_stories[slug]
+    found = [p for p in problems.errors if _in_folder(p, yml)] or [
+        p for p in problems.warnings if _in_folder(p, yml) and p.message.startswith("excluded: ")]
+    if not found or found[0].file == yml:
+        return "invalid story.yml"
+    first = found[0]
+    return f"error in {first.file.rsplit('/', 1)[-1]}" + (f":{first.line}" if first.line else "")
+
+
 def report(ps: PublishSet, problems: Problems) -> dict[str, Any]:
     """The publication report (build/report.json)."""
     stories = []
     for slug, decisions in sorted(ps.decisions.items()):
+        yml = ps.all_stories[slug].yml
         stories.append({
             "id": slug,
             "published": {channel.value: [lang for lang in ps.config.languages
@@ -267,19 +333,25 @@ def report(ps: PublishSet, problems: Problems) -> dict[str, Any]:
                           for channel in Channel},
             "excluded": [{"channel": channel.value, "language": lang, "reason": reason}
                          for channel, lang, reason in ps.excluded(slug)],
+            # A story is never shown as published while an error of its own stops the build.
+            "errors": [p.location() for p in problems.errors if _in_folder(p, yml)],
         })
     for slug in sorted(ps.invalid_stories):
+        reason = _invalid_reason(ps, problems, slug)
         stories.append({
             "id": slug,
             "published": {channel.value: [] for channel in Channel},
-            "excluded": [{"channel": channel.value, "language": lang, "reason": "invalid story.yml"}
+            "excluded": [{"channel": channel.value, "language": lang, "reason": reason}
                          for channel in Channel for lang in ps.config.languages],
+            "errors": [p.location() for p in problems.errors
+                       if _in_folder(p, ps.invalid_stories[slug])],
         })
     stories.sort(key=lambda s: str(s["id"]))
     return {
         "build_date": ps.build_date.isoformat(),
         "languages": list(ps.config.languages),
         "stories": stories,
+        "approve_again": approve_again(ps),
         "errors": [p.as_dict() for p in problems.errors],
         "warnings": [p.as_dict() for p in problems.warnings],
     }

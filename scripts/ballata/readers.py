@@ -9,8 +9,8 @@ from typing import Any
 from .config import Config
 from .consent import FINGERPRINT
 from .errors import Problems
-from .model import (Attribution, Channel, Consent, ConsentStatus, Medium, Narrator, Page, Project,
-                    Story, Text)
+from .model import (Attribution, Channel, Consent, ConsentStatus, HistoryEntry, Medium, Narrator,
+                    Page, Project, Story, Text)
 from . import sources
 from .schema import (INVALID, Bool, Choice, Date, Field, Group, ListOf,
                      PerLanguage, Text as TextType, YamlDoc, dotted, parse_yaml, validate)
@@ -36,6 +36,13 @@ MEDIUM = Group({
     "caption": Field(PerLanguage(), required=False, default={}),
 })
 
+HISTORY_ENTRY = Group({
+    "date": Field(Date()),
+    "change": Field(TextType(), doc="Say what changed, e.g. \"status: given → withdrawn\"."),
+    "recorded_by": Field(TextType(), required=False),
+})
+"""One entry of consent.history, written by `ballata consent set|withdraw`."""
+
 CONSENT = Group({
     "status": Field(Choice(*(s.name.lower() for s in reversed(ConsentStatus)))),
     "date": Field(Date(), required=False),
@@ -49,6 +56,13 @@ CONSENT = Group({
                                            "Run `ballata consent approve <slug> <lang>`; "
                                            "never write it by hand.")),
                       required=False, default={}),
+    "approved_meta": Field(PerLanguage(TextType(FINGERPRINT.pattern, "a fingerprint sha256:…",
+                                                "Run `ballata consent approve <slug> <lang>`; "
+                                                "never write it by hand.")),
+                           required=False, default={},
+                           doc="The fingerprint of the title, byline and captions she approved."),
+    "voice": Field(Bool(), required=False, default=False),
+    "history": Field(ListOf(HISTORY_ENTRY, unique=False), required=False, default=[]),
 }, when=lambda v: {
     "date": v["status"] != "pending",
     "method": v["status"] == "given",
@@ -139,33 +153,65 @@ def _language_files(folder: Path, config: Config, problems: Problems) -> dict[st
     return found
 
 
+WITHDRAWN_LINE = re.compile(r"""^[ \t]+status:[ \t]*["']?withdrawn["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+"""``status: withdrawn`` in the consent block of a story.yml that cannot be parsed as YAML."""
+
+
+def _is_withdrawn(doc: YamlDoc | None, raw: bytes | None) -> bool:
+    """Whether she withdrew, read as leniently as possible: a withdrawal must never be blocked by
+    another mistake in the file (SPEC §2)."""
+    if doc is not None:
+        consent = doc.data.get("consent") if isinstance(doc.data, dict) else None
+        return isinstance(consent, dict) and consent.get("status") == "withdrawn"
+    if raw is None:
+        return False
+    return bool(WITHDRAWN_LINE.search(raw.decode("utf-8", "replace")))
+
+
 def read_story(folder: Path, config: Config, problems: Problems) -> Story | None:
     """Read one story folder; ``None`` (with problems recorded) when anything is wrong."""
-    before = len(problems.errors)
+    return _read_story(folder, config, problems)[0]
+
+
+def _read_story(folder: Path, config: Config,
+                problems: Problems) -> tuple[Story | None, str | None]:
+    """The story, or ``None`` and, when known, why it is left out. A withdrawn story with errors is
+    left out with a warning: her withdrawal is never blocked by a mistake elsewhere in its files."""
+    mine = Problems()
     yml = folder / "story.yml"
     name = rel(yml, config)
     if not SLUG.fullmatch(folder.name):
-        problems.error(rel(folder, config), f"the folder name {folder.name!r} cannot be a web "
-                       "address", field="slug", tip=SLUG_TIP)
+        mine.error(rel(folder, config), f"the folder name {folder.name!r} cannot be a web "
+                   "address", field="slug", tip=SLUG_TIP)
     if not yml.is_file():
+        problems.extend(mine)
         problems.error(name, "every story folder needs a story.yml with its consent",
                        tip=f"Run `ballata new story {folder.name}` or copy one from another story.")
-        return None
-    raw = sources.read_bytes(yml, config.root, problems, sources.MAX_YAML_BYTES)
-    doc = parse_yaml(raw.decode("utf-8-sig"), name, problems) if raw is not None else None
-    data = validate(doc, STORY, problems, config.languages) if doc is not None else INVALID
+        return None, None
+    raw = sources.read_bytes(yml, config.root, mine, sources.MAX_YAML_BYTES)
+    doc = parse_yaml(raw.decode("utf-8-sig"), name, mine) if raw is not None else None
+    data = validate(doc, STORY, mine, config.languages) if doc is not None else INVALID
     texts: dict[str, Text] = {}
-    for lang, path in _language_files(folder, config, problems).items():
-        read = read_text(path, lang, config, problems, STORY_FRONT_MATTER)
+    for lang, path in _language_files(folder, config, mine).items():
+        read = read_text(path, lang, config, mine, STORY_FRONT_MATTER)
         if read is not None:
             texts[lang] = read[0]
-    if data is INVALID or doc is None:
-        return None
-    _check_story(folder, doc, data, texts, config, problems)
-    if len(problems.errors) > before:
-        return None
+    if data is not INVALID and doc is not None:
+        _check_story(folder, doc, data, texts, config, mine)
+    if mine.errors:
+        if _is_withdrawn(doc, raw):
+            problems.extend(Problems(mine.warnings))
+            problems.warning(name, f"she withdrew her consent, so the story is left out; "
+                             f"{len(mine.errors)} other problem(s) in its files were not checked",
+                             field="consent.status", line=doc.line(("consent", "status")) if doc
+                             else None, tip="Nothing to do for the build. Fix the files only if she "
+                                            "gives her consent again.")
+            return None, "withdrawn"
+        problems.extend(mine)
+        return None, None
+    problems.extend(mine)
     consent = data["consent"]
-    return Story(
+    story = Story(
         slug=folder.name, folder=rel(folder, config), yml=name,
         narrator=Narrator(data["narrator"]["display_name"],
                           Attribution(data["narrator"]["attribution"]), data["narrator"]["minor"]),
@@ -175,9 +221,12 @@ def read_story(folder: Path, config: Config, problems: Problems) -> Story | None
         consent=Consent(ConsentStatus[consent["status"].upper()], consent["date"], consent["expires"],
                         consent["method"], consent["recorded_by"],
                         frozenset(Channel(c) for c in consent["channels"]), consent["photos"],
-                        consent["approved"]),
+                        consent["approved"], consent["approved_meta"], consent["voice"],
+                        tuple(HistoryEntry(h["date"], h["change"], h["recorded_by"])
+                              for h in consent["history"])),
         texts=texts,
     )
+    return story, None
 
 
 def _check_story(folder: Path, doc: YamlDoc, data: dict[str, Any], texts: dict[str, Text],
@@ -206,6 +255,9 @@ def _check_story(folder: Path, doc: YamlDoc, data: dict[str, Any], texts: dict[s
         if consent["photos"]:
             error(("consent", "photos"), "photos of a minor must not be published",
                   "Write photos: false.")
+        if consent["voice"]:
+            error(("consent", "voice"), "a recording of a minor's voice must not be published",
+                  "Write voice: false.")
     if data["original_language"] not in config.languages:
         error(("original_language",), f"expected a configured language "
               f"({', '.join(config.languages)}); got {data['original_language']!r}",
@@ -225,13 +277,10 @@ def _check_story(folder: Path, doc: YamlDoc, data: dict[str, Any], texts: dict[s
             error(("consent", "approved", lang), f"approved for {lang!r} but there is no "
                   f"index.{lang}.md", "Remove the approval or restore the text.")
     for lang, text in texts.items():
+        # A version without a title is a draft: the gate leaves it out as "not ready", the
+        # story's other versions are published.
         if not text.title:
-            title = data["title"].get(lang)
-            if not title:
-                error(("title",), f"no title for {lang!r}",
-                      f"Add title: {{{lang}: \"...\"}} here, or `title:` in the front matter of "
-                      f"index.{lang}.md.")
-            text.title = title or ""
+            text.title = data["title"].get(lang) or ""
     declared = {m["file"] for m in data["media"]}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in IMAGE_SUFFIXES and path.name not in declared:
@@ -281,9 +330,11 @@ def read_project(config: Config, problems: Problems) -> Project:
     stories = config.root / "stories"
     if stories.is_dir():
         for folder in sorted(p for p in stories.iterdir() if p.is_dir()):
-            story = read_story(folder, config, problems)
+            story, reason = _read_story(folder, config, problems)
             if story is None:
                 project.invalid_stories[folder.name] = rel(folder / "story.yml", config)
+                if reason:
+                    project.invalid_reasons[folder.name] = reason
             else:
                 project.stories[story.slug] = story
     project.pages = read_pages(config, problems)

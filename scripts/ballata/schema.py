@@ -133,6 +133,75 @@ def _expanded_size(node: yaml.Node, limit: int) -> int:
     return size(node)
 
 
+def _open_quote(line: str) -> str | None:
+    """The quote character of a quoted text that starts on ``line`` and is not closed on it."""
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if char == "#" and (i == 0 or line[i - 1] in " \t"):
+            return None
+        if char in "\"'" and (i == 0 or line[i - 1] in " \t[{,:-?"):
+            j = i + 1
+            while j < len(line):
+                if char == '"' and line[j] == "\\":
+                    j += 2
+                    continue
+                if line[j] == char:
+                    if char == "'" and line[j + 1:j + 2] == "'":
+                        j += 2
+                        continue
+                    break
+                j += 1
+            if j >= len(line):
+                return char
+            i = j + 1
+            continue
+        i += 1
+    return None
+
+
+def _line(mark: yaml.Mark | None) -> int | None:
+    return mark.line + 1 if mark is not None else None
+
+
+def explain_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str, str]:
+    """(line, plain words, tip) for a YAML syntax error. The reader notices a mistake where it
+    cannot go on, often lines later (an unclosed quote runs on to the next quote in the file):
+    the line reported is where the mistake is."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    line = _line(exc.problem_mark) or _line(exc.context_mark)
+    last = line or len(text.splitlines())
+    for number, source in enumerate(text.splitlines()[:last], start=1):
+        quote = _open_quote(source)
+        if quote:
+            shown = source.strip()
+            return (number, f"a quote ({quote}) opened on line {number} is never closed",
+                    f"End the text with {quote} on the same line: {shown}{quote}")
+    if "mapping values are not allowed" in problem:
+        return (line, "a colon followed by a space (: ) inside a value",
+                'Put the whole value in quotes, e.g. recorded_by: "Tim: lapangan".')
+    if "cannot start any token" in problem and "'\\t'" in problem:
+        return (line, "a tab is used to indent this line", "Indent with spaces only, never tabs.")
+    if "flow sequence" in context:
+        start = _line(exc.context_mark)
+        return (start, f"a list opened with [ on line {start} is not closed with ]",
+                "Close the list on the same line, e.g. channels: [web, print].")
+    if "flow mapping" in context:
+        start = _line(exc.context_mark)
+        return (start, f"a group opened with {{ on line {start} is not closed with }}",
+                'Close it on the same line, e.g. title: {id: "...", en: "..."}.')
+    if "could not find expected ':'" in problem:
+        start = _line(exc.context_mark) or line
+        return (start, f"line {start} has no colon after its field name",
+                "Write every field as name: value.")
+    if "expected <block end>" in problem or "block mapping" in context:
+        return (line, f"line {line} is not indented like the lines above it",
+                "Fields of one group start in the same column; indent with spaces only.")
+    return (line, problem or str(exc),
+            "Check the indentation and that every text with a colon (:) is in quotes.")
+
+
 def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0) -> YamlDoc | None:
     """Parse YAML text into a :class:`YamlDoc`; a syntax error becomes a problem, not an exception."""
     loader = _Loader(text)
@@ -143,10 +212,9 @@ def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0
                                     f"{MAX_YAML_NODES} values", problem_mark=node.start_mark)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problems.error(file, f"this is not valid YAML: {exc.problem or exc}", line=line,
-                       tip="Check the indentation and that every text with a colon (:) is in quotes.")
+        line, message, tip = explain_yaml_error(exc, text)
+        problems.error(file, f"this is not valid YAML: {message}",
+                       line=line + line_offset if line else None, tip=tip)
         return None
     except yaml.YAMLError as exc:
         problems.error(file, f"this is not valid YAML: {exc}",
@@ -346,12 +414,19 @@ class Group(Type):
         if not isinstance(value, dict):
             return self.wrong(value, path, ctx)
         ok = True
+        misspelt: set[str] = set()
+        """Fields written under a misspelt name: one error, not also 'missing'."""
         for key in value:
             if key not in self.fields:
-                near = difflib.get_close_matches(str(key), list(self.fields), n=1)
-                tip = (f'Did you mean "{near[0]}"?' if near
-                       else f"Known fields here: {', '.join(self.fields)}.")
-                ctx.error(path + (str(key),), f"unknown field {_shown(str(key))}", tip)
+                near = difflib.get_close_matches(str(key), [f for f in self.fields if f not in value],
+                                                 n=1)
+                if near:
+                    misspelt.add(near[0])
+                    ctx.error(path + (str(key),), f"unknown field {_shown(str(key))}; did you mean "
+                              f"{_shown(near[0])}?", f'Rename it to "{near[0]}".')
+                else:
+                    ctx.error(path + (str(key),), f"unknown field {_shown(str(key))}",
+                              f"Known fields here: {', '.join(self.fields)}.")
                 ok = False
         out: dict[str, Any] = {}
         for name, spec in self.fields.items():
@@ -364,7 +439,7 @@ class Group(Type):
         if self.when and ok:
             required.update(self.when(out))
         for name, needed in required.items():
-            if needed and (name not in value or value[name] is None):
+            if needed and name not in misspelt and (name not in value or value[name] is None):
                 ctx.error(path + (name,) if not path else path,
                           f"the field {dotted(path + (name,))!r} is missing",
                           self.fields[name].doc or None)

@@ -11,6 +11,9 @@ from typing import Any
 from . import urls
 
 MANIFEST = "manifest.json"
+ADDRESSED = (".html", ".pdf", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".svg")
+"""Files whose address is listed: pages, PDFs, and pictures (a withdrawn story's photos are
+copied and cached like its pages, so they are taken down too)."""
 TAKEDOWN = "takedown.md"
 
 
@@ -18,7 +21,7 @@ def manifest(site_dir: Path, base_url: str) -> dict[str, Any]:
     files = {p.relative_to(site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted(site_dir.rglob("*")) if p.is_file()}
     addresses = sorted(urls.absolute(base_url, path.removesuffix("index.html"))
-                       for path in files if path.endswith(".html") or path.endswith(".pdf"))
+                       for path in files if path.endswith(ADDRESSED))
     return {"urls": addresses, "files": files}
 
 
