@@ -336,3 +336,36 @@ def test_a_picture_not_in_the_text_is_printed_after_it_with_its_caption(tmp_path
     assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
     text = " ".join(pdf_text(outputs(root, "en")["print"][0]))
     assert text.index("Oil-palm seedlings in the estate nursery.") < text.index("The nursery at dawn.")
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["How to print this zine", "At a print shop", "flipped on the SHORT edge",
+            "Staple twice on the fold", "3 mm bleed and crop marks"]),
+    ("id", ["Cara mencetak zine ini", "Di percetakan", "dibalik pada sisi PENDEK",
+            "Jepret dua kali pada lipatan", "bleed 3 mm dan tanda potong"]),
+])
+def test_how_to_print_note_in_the_editions_language(lang, words, built):
+    printed = outputs(built, lang)["print"][0]
+    booklet = outputs(built, lang)["booklet"][0]
+    pages, sides = len(PdfReader(printed).pages), len(PdfReader(booklet).pages)
+    note = (built / "build" / "print" / f"{EDITION}-{lang}-HOW-TO-PRINT.txt").read_text()
+    for word in words:
+        assert word in note
+    assert f"send the file {printed.name}".lower() in note.lower() or f"berkas {printed.name}" in note
+    assert booklet.name in note
+    sheets = sides // 2
+    assert (f"{sheets} sheets of A4" in note) if lang == "en" else (f"{sheets} lembar kertas A4" in note)
+    assert f"{pages} pages" in note if lang == "en" else f"{pages} halaman" in note
+    assert not (built / "site" / "downloads" / f"{EDITION}-{lang}-HOW-TO-PRINT.txt").exists()
+
+
+def test_the_build_reports_booklet_sheets_not_pages(tmp_path, caplog):
+    import logging
+
+    root = copy_project(tmp_path)
+    with caplog.at_level(logging.INFO, logger="ballata"):
+        assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    sides = len(PdfReader(outputs(root, "id")["booklet"][0]).pages)
+    lines = [r.getMessage() for r in caplog.records if "booklet" in r.getMessage()]
+    assert f"  {EDITION}-id booklet: {sides // 2} sheets of A4, printed on both sides" in lines
+    assert not [line for line in lines if "booklet:" in line and "pages" in line]

@@ -86,6 +86,11 @@ def booklet_pdf(edition: str, lang: str) -> str:
     return f"{edition}-{lang}-booklet.pdf"
 
 
+def print_note(edition: str, lang: str) -> str:
+    """File name under build/print/: how to print the edition, in its language."""
+    return f"{edition}-{lang}-HOW-TO-PRINT.txt"
+
+
 def source_of(url: str) -> str:
     """Where MkDocs thinks the page at ``url`` comes from, e.g. ``en/stories/x/index.md``."""
     return f"{url}index.md"

@@ -36,6 +36,8 @@ from .impose import impose
 log = logging.getLogger(__name__)
 
 THEME = Path("theme") / "zine"
+PRINT_NOTE = "how-to-print.txt"
+"""Template of build/print/<edition>-<lang>-HOW-TO-PRINT.txt, in theme/zine/."""
 PADDING_PAGES = '<section class="blank"></section>'
 """One blank page with no footer (theme/zine/zine.css: .blank)."""
 SCREEN_DPI, PRINT_DPI = 150, 300
@@ -171,6 +173,8 @@ class Renderer:
         self.site_url = self.config.site_url or "/"
         self.resources: dict[str, bytes | str] = {}
         """Pictures and charts of the PDF being prepared, by virtual address."""
+        self.booklets: dict[str, tuple[Edition, str]] = {}
+        """Label of each booklet job -> its edition and language, for the how-to-print note."""
 
     # Text --------------------------------------------------------------------------------------
     def _check_glyphs(self, source: str, text: str) -> None:
@@ -336,6 +340,7 @@ class Renderer:
                 str(print_dir / urls.print_pdf(edition.slug, lang)), print_resources,
                 {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "dpi": PRINT_DPI,
                  "jpeg_quality": 92}, pad_to_four=True, source=edition.folder))
+            self.booklets[f"{edition.slug}-{lang} booklet"] = (edition, lang)
             jobs.append(Job(
                 f"{edition.slug}-{lang} booklet", print_html, base,
                 (self.font_css, self.css, self._page_css(size, 0, False)),
@@ -344,6 +349,26 @@ class Renderer:
                 impose_to=str(print_dir / urls.booklet_pdf(edition.slug, lang)),
                 source=edition.folder))
         return jobs
+
+    def print_note(self, edition: Edition, lang: str, pages: int) -> str:
+        """How to print one edition, in its language: which file goes to the print shop, and how
+        to print, fold and staple the booklet at home. Made from the edition alone."""
+        sheets = pages // 4
+        width, height = edition.size_mm
+        get = self.strings.get
+        values = {"sheets": sheets, "sides": pages // 2}
+        env = SandboxedEnvironment(loader=self.env.loader, autoescape=False)  # plain text
+        return env.get_template(PRINT_NOTE).render(
+            t=self.strings.for_lang(lang), title=edition.title.get(lang) or "",
+            language=self.config.language_names.get(lang, lang),
+            shop=get("print_shop", lang, file=urls.print_pdf(edition.slug, lang),
+                     size=edition.page_size, width=width, height=height,
+                     bleed=f"{edition.bleed_mm:g}", pages=pages,
+                     marks=get("print_marks", lang) if edition.crop_marks else ""),
+            home=get("print_home", lang, file=urls.booklet_pdf(edition.slug, lang), **values),
+            steps=[get(key, lang, **values) for key in ("print_step_sheets", "print_step_duplex",
+                                                        "print_step_fold", "print_step_staple",
+                                                        "print_step_test")])
 
     def handout_jobs(self, site_dir: Path) -> list[Job]:
         jobs = []
@@ -389,7 +414,14 @@ def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
         log.info("laying out %d PDFs", len(jobs))
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
             for job, (label, pages, refused) in zip(jobs, pool.map(run_job, jobs)):
-                log.info("  %s: %d pages", label, pages)
+                if label in renderer.booklets:
+                    # The booklet file has two pages on each side of a sheet, four per sheet.
+                    edition, lang = renderer.booklets[label]
+                    log.info("  %s: %d sheets of A4, printed on both sides", label, pages // 4)
+                    if not refused:
+                        _write_note(renderer, edition, lang, pages, print_dir)
+                else:
+                    log.info("  %s: %d pages", label, pages)
                 for address in refused:
                     renderer.problems.error(
                         job.source or label, f"the {label} PDF tried to load "
@@ -399,6 +431,18 @@ def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
                             "page; no file from elsewhere, no file:, data: or web address, no "
                             "attachment.")
     return renderer.problems
+
+
+def _write_note(renderer: Renderer, edition: Edition, lang: str, pages: int, print_dir: Path) -> None:
+    try:
+        text = renderer.print_note(edition, lang, pages)
+    except jinja2.TemplateError as exc:
+        renderer.problems.error(f"{THEME.as_posix()}/{PRINT_NOTE}",
+                                f"a template could not be used: {exc}",
+                                line=getattr(exc, "lineno", None),
+                                tip="Templates may only lay out the values they are given.")
+        return
+    (print_dir / urls.print_note(edition.slug, lang)).write_text(text, encoding="utf-8")
 
 
 class ZineRenderer:
