@@ -185,3 +185,103 @@ def test_picture_from_another_server_is_an_error(snippet, sample, run):
     result = run("check", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 1
     assert "content/about/index.en.md" in result.err and "a picture from another server" in result.err
+
+
+# --- Consent changes, strictness, messages without cascades -----------------------------------
+
+def test_consent_set_keeps_comments_and_appends_history(sample, run):
+    yml = sample / "stories" / "anak-di-kampung" / "story.yml"
+    result = run("consent", "set", "anak-di-kampung", "--status", "given", "--channels", "web",
+                 "--method", "verbal-recorded", "--recorded-by", "Tim lapangan", "--date",
+                 "2026-11-01", "--root", str(sample))
+    assert result.code == 0, result.err
+    after = yml.read_text()
+    assert after.startswith("# FICTIONAL SAMPLE")
+    assert "  status: given\n  date: 2026-11-01\n" in after
+    assert "  channels: [web]\n" in after
+    assert ('    - {date: 2026-11-01, change: "status: pending → given; channels: none → web; '
+            'method: none → verbal-recorded", recorded_by: Tim lapangan}\n') in after
+    story = {s["id"]: s for s in run("check", "--json", "--root", str(sample), "--date",
+                                      BUILD_DATE).json()["stories"]}["anak-di-kampung"]
+    assert {e["reason"] for e in story["excluded"]} == {"not approved", "no consent for print"}
+    result = run("consent", "set", "anak-di-kampung", "--photos", "no", "--root", str(sample))
+    assert result.code == 2 and "nothing to change" in result.err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("consent", "set", "jalan-pulang", "--channels", "web,radio"), "--channels takes web, print"),
+    (("consent", "set", "tidak-ada", "--status", "given"), "there is no story 'tidak-ada'"),
+    (("consent", "withdraw", "../content"), "there is no story '../content'"),
+    (("consent", "set", "jalan-pulang", "--status", "given", "--date", "kemarin"),
+     "--date expects a date"),
+])
+def test_consent_commands_refuse_wrong_calls(argv, words, sample, run):
+    result = run(*argv, "--root", str(sample))
+    assert result.code == 2, result.err
+    assert words in result.err
+
+
+@pytest.mark.parametrize("breakage", [
+    ("destination: Sarawak", "destination: [Sarawak"),      # not even YAML
+    ("region: Bulukumba", "region: Bulukumba\nregion: Gowa"),  # a field twice
+    ("attribution: anonymous", "attribution: someone"),     # a wrong value
+])
+def test_withdrawal_is_always_possible(breakage, sample, run):
+    yml = sample / "stories" / "malam-di-barak" / "story.yml"
+    yml.write_text(yml.read_text().replace(*breakage))
+    assert run("check", "--root", str(sample), "--date", BUILD_DATE).code == 1
+    result = run("consent", "withdraw", "malam-di-barak", "--date", "2026-11-25",
+                 "--root", str(sample))
+    assert result.code == 0, result.err
+    assert "status: withdrawn" in yml.read_text()
+    result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    story = {s["id"]: s for s in result.json()["stories"]}["malam-di-barak"]
+    assert story["published"] == {"web": [], "print": []}
+    assert {e["reason"] for e in story["excluded"]} == {"withdrawn"}
+    assert any("she withdrew her consent" in w["message"] for w in result.json()["warnings"])
+
+
+def test_check_strict_fails_on_a_version_changed_since_approval(sample, run):
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 0
+    assert ("- hujan-di-keningau (en): the text changed; after she approves the new words, run: "
+            "ballata consent approve hujan-di-keningau en") in result.err
+    assert run("check", "--strict", "--root", str(sample), "--date", BUILD_DATE).code == 1
+
+
+def test_an_approval_from_before_approved_meta_warns_with_the_command(sample, run):
+    result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
+    warnings = [w for w in result.json()["warnings"] if w["field"] == "consent.approved_meta"]
+    paspor = next(w for w in warnings if w["file"] == "stories/paspor-ditahan/story.yml")
+    assert "ask her to approve again" in paspor["message"]
+    assert "`ballata consent approve paspor-ditahan en`" in paspor["tip"]
+    assert run("consent", "approve", "paspor-ditahan", "id", "--root", str(sample)).code == 0
+    assert run("consent", "approve", "paspor-ditahan", "en", "--root", str(sample)).code == 0
+    result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
+    assert not [w for w in result.json()["warnings"]
+                if w["file"] == "stories/paspor-ditahan/story.yml"]
+
+
+def test_a_broken_story_is_said_once_not_in_every_page_linking_it(sample, run):
+    yml = sample / "stories" / "paspor-ditahan" / "story.yml"
+    yml.write_text(yml.read_text().replace("status: given", "status: ya"))
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if line.startswith("ERROR")]
+    links = [line for line in errors if "paspor-ditahan" in line and ": link: " in line]
+    assert links == ["ERROR content/guides/mengurus-paspor/index.id.md:30, "
+                     "content/guides/mengurus-paspor/index.en.md:30: link: links to the story "
+                     "'paspor-ditahan', which is left out because its own files have errors "
+                     "(shown with stories/paspor-ditahan/story.yml)"], result.err
+    assert "not published on the web (story.yml has errors)" not in result.err
+
+
+def test_a_story_with_an_error_is_never_shown_as_published(sample, run):
+    text = sample / "stories" / "malam-di-barak" / "index.id.md"
+    text.write_text("Hubungi 0812-3456-7890.\n\n" + text.read_text())
+    run("consent", "approve", "malam-di-barak", "id", "--root", str(sample))
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    row = next(line for line in result.out.splitlines() if line.startswith("malam-di-barak"))
+    assert "ERROR, not published: stories/malam-di-barak/index.id.md:1" in row

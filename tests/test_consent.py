@@ -103,3 +103,82 @@ def test_core_imports_no_renderer():
             "('mkdocs', 'material', 'weasyprint')); print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- What she approves is what is published: the words shown with her text --------------------
+
+from dataclasses import replace  # noqa: E402
+
+from ballata.consent import (approved_before_meta, changes_since_approval, is_draft,  # noqa: E402
+                             meta_fingerprint, shown_words)
+from ballata.model import Medium  # noqa: E402
+
+
+def with_meta(story: Story) -> Story:
+    """The story as approved with `ballata consent approve`: text and shown words."""
+    meta = {lang: meta_fingerprint(story, lang) for lang in story.texts}
+    story.consent = replace(story.consent, approved_meta=meta)
+    return story
+
+
+def pictured() -> Story:
+    story = make_story()
+    story.media = [Medium("foto.jpg", {"id": "Tangan", "en": "Hands"}, False,
+                          {"id": "Di persemaian.", "en": "In the nursery."})]
+    return with_meta(story)
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: setattr(s.texts["en"], "title", "Another title"),
+    lambda s: setattr(s, "narrator", Narrator("Ibu Y", Attribution.PSEUDONYM)),
+    lambda s: setattr(s, "narrator", Narrator("Ibu X", Attribution.NAMED)),
+    lambda s: setattr(s, "region", "Sinjai"),
+    lambda s: setattr(s, "destination", "Sarawak"),
+    lambda s: s.media[0].caption.update(en="In the estate nursery."),
+    lambda s: s.media[0].alt.update(en="Two hands"),
+], ids=["title", "byline", "attribution", "region", "destination", "caption", "alt"])
+def test_a_change_of_the_shown_words_withdraws_that_version(change):
+    story = pictured()
+    assert decide(story, Channel.WEB, "en", BUILD).published
+    change(story)
+    decision = decide(story, Channel.WEB, "en", BUILD)
+    assert (decision.published, decision.reason) == (False, "changed since approval")
+    assert changes_since_approval(story, "en") == ["the title, byline or captions"]
+
+
+def test_spacing_of_the_shown_words_does_not_count():
+    story = pictured()
+    story.media[0].caption["en"] = "  In the   nursery. "
+    story.texts["en"].title = "T "
+    assert decide(story, Channel.WEB, "en", BUILD).published
+
+
+def test_shown_words_are_per_language():
+    story = pictured()
+    story.media[0].caption["id"] = "Di kebun."
+    assert not decide(story, Channel.PRINT, "id", BUILD).published
+    assert decide(story, Channel.PRINT, "en", BUILD).published
+    assert "caption: In the nursery." in shown_words(story, "en")
+
+
+def test_text_and_words_changed_are_both_named():
+    story = pictured()
+    story.texts["en"].raw = b"Second.\n"
+    story.texts["en"].title = "New"
+    assert changes_since_approval(story, "en") == ["the text", "the title, byline or captions"]
+
+
+def test_an_approval_from_before_approved_meta_still_publishes():
+    story = make_story()
+    assert approved_before_meta(story, "en")
+    assert decide(story, Channel.WEB, "en", BUILD).published
+    assert not approved_before_meta(with_meta(make_story()), "en")
+
+
+def test_a_version_without_a_title_is_a_draft_not_an_error():
+    story = make_story()
+    story.texts["en"].title = ""
+    decision = decide(story, Channel.WEB, "en", BUILD)
+    assert decision.reason == "not ready: no title for en" and is_draft(decision.reason)
+    assert decide(story, Channel.WEB, "id", BUILD).published
+    assert is_draft("not approved") and not is_draft("changed since approval")

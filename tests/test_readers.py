@@ -148,3 +148,92 @@ def test_typo_in_consent_field_suggests_the_right_one(empty_project, run):
     assert 'unknown field "chanels"; did you mean "channels"?' in result.err
     assert 'TIP Rename it to "channels".' in result.err
     assert "'consent.channels' is missing" not in result.err
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(empty_project, run):
+    yml = GOOD.replace('display_name: "Ibu Contoh"', 'display_name: "Ibu Contoh')
+    assert yml.splitlines()[2] == '  display_name: "Ibu Contoh'
+    add_story(empty_project, "kutip", yml)
+    result = run("check", "--root", str(empty_project), "--date", BUILD_DATE)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if line.startswith("ERROR")]
+    assert errors == ['ERROR stories/kutip/story.yml:3: this is not valid YAML: a quote (") opened '
+                      'on line 3 is never closed'], result.err
+    assert 'TIP End the text with " on the same line: display_name: "Ibu Contoh"' in result.err
+    assert "<block end>" not in result.err
+
+
+@pytest.mark.parametrize("old, new, line, words", [
+    ("channels: [web, print]", "channels: [web, print", 14, "a list opened with [ on line 14"),
+    ('title: {id: "Judul", en: "Title"}', 'title: {id: "Judul", en: "Title"', 1,
+     "a group opened with { on line 1"),
+    ("  photos: false", "  photos: false\n recorded_by: x", 16, "line 16 is not indented like"),
+    ("region: Bulukumba", "region: Bulukumba: Sinjai", 5, "a colon followed by a space"),
+    ("  photos: false", "  photos: false\n\tvoice: false", 16, "a tab is used"),
+])
+def test_yaml_syntax_errors_in_plain_words(old, new, line, words, empty_project, run):
+    add_story(empty_project, "sintaks", GOOD.replace(old, new))
+    result = run("check", "--root", str(empty_project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f"ERROR stories/sintaks/story.yml:{line}: this is not valid YAML: {words}" in result.err
+
+
+def test_a_misspelt_field_is_one_error(empty_project, run):
+    add_story(empty_project, "ejaan", GOOD.replace("destination:", "destinaton:"))
+    result = run("check", "--root", str(empty_project), "--date", BUILD_DATE)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if line.startswith("ERROR")]
+    assert errors == ['ERROR stories/ejaan/story.yml:6: destinaton: unknown field "destinaton"; '
+                      'did you mean "destination"?']
+
+
+@pytest.mark.parametrize("extra, field, words", [
+    ("  voice: yes-please\n", "consent.voice", "expected true or false"),
+    ("  approved_meta: {id: 'sha256:abc'}\n", "consent.approved_meta.id", "expected a fingerprint"),
+    ("  history:\n    - {date: 2025-06-14}\n", "consent.history[0]", "'consent.history[0].change' "
+                                                                      "is missing"),
+    ("  history:\n    - {date: kemarin, change: given}\n", "consent.history[0].date",
+     "expected a date"),
+])
+def test_new_consent_fields_are_checked(extra, field, words, empty_project, run):
+    add_story(empty_project, "baru", GOOD + extra)
+    result = run("check", "--root", str(empty_project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f": {field}: " in result.err and words in result.err, result.err
+
+
+def test_a_minors_voice_is_never_published(empty_project, run):
+    yml = GOOD.replace("attribution: pseudonym", "attribution: pseudonym\n  minor: true") \
+        .replace("method: written", "method: guardian") + "  voice: true\n"
+    add_story(empty_project, "anak", yml)
+    result = run("check", "--root", str(empty_project), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "consent.voice: a recording of a minor's voice must not be published" in result.err
+
+
+def test_history_and_voice_are_read(empty_project):
+    from ballata.config import load_config
+    from ballata.errors import Problems
+    from ballata.readers import read_story
+
+    folder = add_story(empty_project, "riwayat", GOOD + "  voice: true\n  history:\n"
+                       '    - {date: 2025-06-14, change: "status: pending → given", '
+                       "recorded_by: Tim}\n")
+    problems = Problems()
+    story = read_story(folder, load_config(empty_project), problems)
+    assert story is not None, problems.items
+    assert story.consent.voice is True
+    assert [(str(h.date), h.change, h.recorded_by) for h in story.consent.history] == [
+        ("2025-06-14", "status: pending → given", "Tim")]
+
+
+def test_exclude_invalid_keeps_the_true_reason(empty_project, run):
+    folder = add_story(empty_project, "nomor", GOOD.replace("consent:", "consent:\n  approved: {}"),
+                       {"id": "Hubungi 0812-3456-7890.\n"})
+    assert folder.is_dir()
+    run("consent", "approve", "nomor", "id", "--root", str(empty_project))
+    result = run("check", "--json", "--exclude-invalid", "--root", str(empty_project),
+                 "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    story = {s["id"]: s for s in result.json()["stories"]}["nomor"]
+    assert {e["reason"] for e in story["excluded"]} == {"error in index.id.md:1"}

@@ -381,6 +381,13 @@ def consent_withdraw(slug: str, recorded_by: str | None, date: str | None, root:
     change = scaffold.withdraw(root, slug, recorded_by=recorded_by, day=_day(date))
     click.echo(f"Recorded in stories/{slug}/story.yml: {change}. The next `ballata build` "
                "leaves the story out; build/takedown.md then lists the addresses to remove.")
+    gathered = build_mod.gather(root, build_mod.resolve_build_date(None), with_editions=False)
+    linking = [p for p in gathered.problems.errors
+               if p.field == "link" and f"the story {slug!r}" in p.message]
+    if linking:
+        click.echo("These pages link to her story; remove the links, or the build stops:", err=True)
+        for problem in linking:
+            click.echo(f"  - {problem.location()}", err=True)
 
 
 def _echo_story_problems(root: Path, slug: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .config import load_config
 from .consent import fingerprint, meta_fingerprint
@@ -42,6 +43,8 @@ def _round_trip() -> YAML:
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # The same date in consent.date and in the history is written twice, never as an alias.
+    yaml.representer.ignore_aliases = lambda *args: True
     return yaml
 
 
@@ -128,7 +131,7 @@ def _plain(value: Any) -> Any:
 def _history_entry(day: dt.date, change: str, recorded_by: str | None) -> CommentedMap:
     entry = CommentedMap()
     entry["date"] = day
-    entry["change"] = change
+    entry["change"] = DoubleQuotedScalarString(change)
     if recorded_by:
         entry["recorded_by"] = recorded_by
     entry.fa.set_flow_style()
