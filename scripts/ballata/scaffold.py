@@ -45,6 +45,9 @@ def _round_trip() -> YAML:
     yaml.indent(mapping=2, sequence=4, offset=2)
     # The same date in consent.date and in the history is written twice, never as an alias.
     yaml.representer.ignore_aliases = lambda *args: True
+    # An empty field stays empty (`expires:`), as the template writes it, not `null`.
+    yaml.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", ""))
     return yaml
 
 
@@ -188,7 +191,7 @@ def set_consent(root: Path, slug: str, *, status: str | None = None,
     if "status" in changed or consent.get("date") is None:
         _set_after(consent, "date", day, "status")
     if recorded_by and (status == "given" or not consent.get("recorded_by")):
-        consent["recorded_by"] = recorded_by
+        _set_after(consent, "recorded_by", recorded_by, "method")
     change = "; ".join(f"{key}: {_shown(old[key])} → {_shown(wanted[key])}" for key in changed)
     _append_history(consent, _history_entry(day, change, recorded_by))
     _save(yml, yaml, data)
