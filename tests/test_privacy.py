@@ -9,7 +9,8 @@ import pytest
 from conftest import BUILD_DATE, copy_project
 from site_helpers import all_text, tree_hash
 from ballata.cli import main
-from ballata.privacy import find_identifiers, fold
+from ballata.canonical import canon
+from ballata.privacy import find_identifiers
 from ballata import images
 from ballata.site import views
 
@@ -34,8 +35,8 @@ def approve(root: Path, slug: str, lang: str) -> None:
     assert main(["consent", "approve", slug, lang, "--root", str(root)]) == 0
 
 
-def test_fold_ignores_case_accents_and_line_breaks():
-    assert fold("SÍTTI\n   Rahmawatí") == fold("sitti rahmawati")
+def test_canonical_form_ignores_case_accents_and_line_breaks():
+    assert canon("SÍTTI\n   Rahmawatí") == canon("sitti rahmawati")
 
 
 def test_clean_sample_with_register_builds(project, run):

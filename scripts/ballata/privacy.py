@@ -60,11 +60,6 @@ def mask(value: str) -> str:
     return value[:keep] + "•" * max(len(value) - 2 * keep, 3) + value[-keep:]
 
 
-def fold(text: str) -> str:
-    """Kept for callers written before :mod:`ballata.canonical`: the canonical form."""
-    return canonical.canon(text)
-
-
 # Identifiers
 
 @dataclass(frozen=True)
@@ -219,11 +214,6 @@ class Secret:
     value: str
     line: int | None = field(default=None, compare=False)
     """Its line in private/register.yml."""
-
-    @property
-    def folded(self) -> str:
-        """The canonical form (kept for callers that compare strings themselves)."""
-        return canonical.canon(self.value)
 
 
 REGISTER_FILE = "private/register.yml"
