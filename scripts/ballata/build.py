@@ -260,3 +260,47 @@ def gate_for_mkdocs(root: Path, build_date: dt.date) -> tuple[publish.PublicView
         raise BallataError(gathered.problems.errors)
     ps = gathered.publish_set
     return gathered.public, lambda site_dir: audit_outputs(ps, Outputs(site_dir, None))
+
+
+def desk_for_preview(root: Path, build_date: dt.date, days: int = 60) -> dict[str, Any]:
+    """For `ballata serve` only, never for a build: the gate's decisions for the editors' desk.
+
+    ``public``: the public view (None when the sources have errors: the preview then shows
+    ``problems``); ``report``: every story's versions, published or excluded with the reason;
+    ``editors``: consents expiring, translations stale (:func:`ballata.editors.editors_report`);
+    ``withheld``: each web address of an excluded story version with its reason; ``drafts``: the
+    excluded versions that are only waiting for her (pending, not approved, changed since
+    approval, not ready), with their story and text, to preview marked as drafts."""
+    from . import consent, urls
+    from .editors import editors_report
+    from .model import Channel
+
+    try:
+        gathered = gather(root, build_date, with_editions=False)
+    except BallataError as exc:
+        return {"ok": False, "public": None, "problems": list(exc.problems), "report": None,
+                "editors": None, "withheld": [], "drafts": [], "config": None}
+    ps, config = gathered.publish_set, gathered.config
+    withheld: list[dict[str, Any]] = []
+    drafts: list[dict[str, Any]] = []
+    for slug in sorted(set(ps.decisions) | set(ps.invalid_stories)):
+        story = gathered.project.stories.get(slug)
+        for lang in config.languages:
+            decision = ps.decisions.get(slug, {}).get((Channel.WEB, lang))
+            if decision is not None and decision.published:
+                continue
+            reason = decision.reason if decision else "story.yml has errors"
+            entry = {"slug": slug, "lang": lang, "url": urls.story(config, lang, slug),
+                     "reason": reason or ""}
+            text = story.texts.get(lang) if story else None
+            waiting = reason in (consent.NOT_APPROVED, consent.CHANGED, "pending") \
+                or consent.is_draft(reason)
+            if story is not None and text is not None and waiting:
+                drafts.append(dict(entry, story=story, text=text))
+            else:
+                withheld.append(entry)
+    found = editors_report(gathered.project, config, build_date, days, gathered.problems)
+    return {"ok": gathered.ok, "public": gathered.public if gathered.ok else None,
+            "problems": gathered.problems.errors + gathered.problems.warnings,
+            "report": gathered.report(), "editors": found.as_dict(), "withheld": withheld,
+            "drafts": drafts, "config": config}

@@ -20,9 +20,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .. import images, sanitize, urls
-from ..build import gate_for_mkdocs, resolve_build_date
+from ..build import desk_for_preview, gate_for_mkdocs, resolve_build_date
 from ..errors import BallataError
 from ..figures import Figure, add_figures
+from . import desk as preview
 from . import search
 from .build import handed_view
 from .config import check_mkdocs_config
@@ -54,24 +55,65 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    builder: SiteBuilder | None = None
+    pages: dict[str, SitePage] = {}
+    failed: list[Any] = []
+    """Under `ballata serve`: the errors of the sources, shown at every address until fixed."""
+
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent
         public = handed_view()
         self.audit: Callable[[Path], list[Any]] | None = None
+        self.renditions: dict[str, list[images.Rendition]] = {}
+        self.preview_media: dict[str, Path] = {}
+        # The desk, drafts and withheld pages exist in the live preview only: never in a build.
+        self.preview = self.command == "serve" and public is None
+        desk: dict[str, Any] | None = None
         try:
-            if public is None:
+            if self.preview:
+                # The preview shows drafts, so it is never audited; it is never published either.
+                desk = desk_for_preview(root, resolve_build_date(None))
+                public = desk["public"]
+                if public is None:
+                    raise BallataError([p for p in desk["problems"] if p.level.value == "error"])
+            elif public is None:
                 public, self.audit = gate_for_mkdocs(root, resolve_build_date(None))
             check_mkdocs_config(config, public.config, serving=self.command == "serve")
         except BallataError as exc:
+            if self.preview:
+                return self._show_errors(config, list(exc.problems))
             raise PluginError(_problems_text(exc.problems) + "\nNothing was published.") from None
-        self.builder = SiteBuilder(public)
-        self.pages: dict[str, SitePage] = {p.src_uri: p for p in self.builder.pages()}
-        self.renditions: dict[str, list[images.Rendition]] = {}
+        self.failed = []
+        builder = self.builder = SiteBuilder(public)
+        self.pages = {p.src_uri: p for p in builder.pages()}
+        if desk is not None:
+            self._add_preview_pages(desk, builder)
         self.site_config = public.config
         config.theme["language"] = public.config.default_language
         config.site_name = public.config.site_name[public.config.default_language]
         if self.command != "serve":
             config.site_url = public.config.site_url
+        self.base_url = config.site_url or "/"
+        return config
+
+    def _add_preview_pages(self, desk: dict[str, Any], builder: SiteBuilder) -> None:
+        extra = [preview.desk_page(desk, builder)]
+        extra += [preview.withheld_page(entry, builder) for entry in desk["withheld"]]
+        for entry in desk["drafts"]:
+            extra.append(preview.draft_page(entry, builder))
+            story = entry["story"]
+            for m in story.media:
+                self.preview_media[urls.story_medium(story.slug, m.file)] = \
+                    Path(desk["config"].root) / story.folder / m.file
+        for page in extra:
+            self.pages.setdefault(page.src_uri, page)
+
+    def _show_errors(self, config: Any, problems: list[Any]) -> Any:
+        """The live preview keeps serving: one page lists the errors, at every address."""
+        self.failed = problems
+        self.builder = None
+        page = preview.error_page(problems)
+        self.pages = {page.src_uri: page}
         self.base_url = config.site_url or "/"
         return config
 
@@ -87,9 +129,12 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             # "Catatan: ..." as metadata and drops it from the text she approved.
             out.append(File.generated(config, page.src_uri,
                                       content="---\ngenerator: ballata\n---\n" + page.markdown))
+        if self.builder is None:
+            return out
         for site_path, data in sorted(self.builder.downloads().items()):
             out.append(File.generated(config, site_path, content=data))
-        for site_path, source in sorted(self.builder.media_files().items()):
+        media = {**self.preview_media, **self.builder.media_files()}
+        for site_path, source in sorted(media.items()):
             self.renditions[site_path] = images.renditions(source, site_path)
             for r in self.renditions[site_path]:
                 out.append(File.generated(config, r.path, content=r.data))
@@ -120,15 +165,27 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
 
     def on_template_context(self, context: dict[str, Any], template_name: str,  # type: ignore[override]
                             config: Any) -> dict[str, Any]:
-        if template_name == "404.html":
+        if template_name == "404.html" and self.builder is None:
+            context["ballata"] = self._error_context(self.pages["index.md"])
+        elif template_name == "404.html" and self.builder is not None:
             # Served at any address, so its links start from the site root.
             root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
             context["ballata"] = self._context(self.builder.not_found_page(), config,
                                                lambda target: root + target)
         return context
 
+    def _error_context(self, view: SitePage) -> dict[str, Any]:
+        """The page of source errors: the theme's frame, without anything from the sources. Its
+        links start from the site's root: it is shown at every address."""
+        root = urlsplit(self.base_url).path.rstrip("/") + "/"
+        return {"page": view, "lang": "en", "ui_lang": "en", "t": {}, "site_name": "ballata",
+                "nav": [], "home": root, "search": root, "switch": [], "hreflang": [],
+                "canonical": root, "image": None, "licence": "", "locale": "en_GB"}
+
     def _context(self, view: SitePage, config: Any, link: Callable[[str], str]) -> dict[str, Any]:
         """What the theme's templates see as ``ballata``: links already made for this page."""
+        if self.builder is None:
+            return self._error_context(view)
         ballata_config = self.site_config
         return {
             "page": view,
@@ -175,6 +232,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
 
     def on_post_build(self, config: Any) -> None:
         site_dir = Path(config.site_dir)
+        if self.builder is None:
+            return  # the page of source errors: nothing to index or audit
         if self.config.search:
             search.index(site_dir)
         if self.audit is None:
@@ -190,7 +249,24 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         for name in ("stories", "content", "ballata.yml", "theme"):
             if (root / name).exists():
                 server.watch(str(root / name))
+        # While the sources have errors, every address shows the page that lists them (200, with
+        # MkDocs' live reload), so the tab neither hangs nor shows a bare 404.
+        error_address = urlsplit(config.site_url or "/").path or "/"
+        serve_request = server.serve_request
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            path = str(environ.get("PATH_INFO", ""))
+            if self.failed and _is_page(path) and not path.startswith("/livereload/"):
+                environ = dict(environ, PATH_INFO=error_address)
+            return serve_request(environ, start_response)
+        server.set_app(app)
         return server
+
+
+def _is_page(path: str) -> bool:
+    """An address of a page (not of a stylesheet or picture the page loads)."""
+    last = path.rsplit("/", 1)[-1]
+    return not last or last.endswith(".html") or "." not in last
 
 
 def sandboxed(env: Environment) -> SandboxedEnvironment:
