@@ -297,3 +297,79 @@ def test_a_picture_not_in_the_text_is_shown_after_it_with_its_caption(tmp_path):
     # A caption is text: escaped, never markup.
     assert "The nursery &lt;at dawn&gt; &amp; after." in figures[1]
     assert (root / "site" / "stories" / "paspor-ditahan" / "kebun.jpg").is_file()
+
+
+def _with_malay(node, skip=()):
+    """Every {id, en} mapping of a YAML document with an ms entry as well (the English, marked)."""
+    if isinstance(node, dict):
+        if "en" in node and set(node) <= {"id", "en"} and isinstance(node["en"], str):
+            return dict(node, ms=f"Melayu: {node['en']}")
+        return {k: v if k in skip else _with_malay(v, skip) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_with_malay(v, skip) for v in node]
+    return node
+
+
+def add_malay(root: Path, *, labels: bool = True, strings_missing: tuple[str, ...] = ()) -> None:
+    """A third language as the README says: a line in ballata.yml, a column in theme/strings.yml
+    (without ``strings_missing``), and, with ``labels``, its labels in ballata.yml and dataset.yml."""
+    import yaml
+
+    config = yaml.safe_load((root / "ballata.yml").read_text())
+    config["languages"].append({"code": "ms", "name": "Bahasa Melayu"})
+    if labels:
+        config = _with_malay(config, skip=("languages",))
+        for yml in (root / "content" / "statistics").glob("*/dataset.yml"):
+            yml.write_text(yaml.safe_dump(_with_malay(yaml.safe_load(yml.read_text())),
+                                          allow_unicode=True))
+    (root / "ballata.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
+    strings = yaml.safe_load((root / "theme" / "strings.yml").read_text())
+    for key, row in strings.items():
+        if key not in strings_missing:
+            row["ms"] = f"Melayu: {row['en']}"
+    (root / "theme" / "strings.yml").write_text(yaml.safe_dump(strings, allow_unicode=True))
+
+
+def test_a_third_language_without_its_settings_is_an_error_naming_file_and_key(tmp_path, run):
+    root = copy_project(tmp_path)
+    add_malay(root, labels=False)
+    result = run("build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 1 and "Traceback" not in result.err and "KeyError" not in result.err
+    for where in ("ballata.yml: site_name.ms:", "ballata.yml: licence.ms:",
+                  "ballata.yml: site_description.ms:",
+                  "content/statistics/pekerja-migran/dataset.yml: title.ms:",
+                  "content/statistics/pekerja-migran/dataset.yml: official[0].label.ms:"):
+        assert where in result.err, where
+
+
+@pytest.fixture(scope="module")
+def malay(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("malay"))
+    add_malay(root, strings_missing=("download_csv", "told_by"))
+    assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    return root
+
+
+def test_a_third_language_builds_with_no_blank_words(malay):
+    site = malay / "site"
+    home = text_of(site / "ms" / "index.html")
+    assert '<html lang="ms"' in home
+    assert "Melayu: Texts © the narrators and Balla'ta Migran" in home          # footer licence
+    assert "<title>Melayu: Balla'ta Migran</title>" in home                       # site name
+    assert re.search(r'class="md-copyright__highlight">\s*\S', home)
+    data = text_of(site / "ms" / "statistics" / "pekerja-migran" / "index.html")
+    assert "Melayu: Village A" in data and "Melayu: Number of people" in data
+    # No story has a Malay text: none is shown in Malay, and no Malay zine is linked.
+    assert not (site / "ms" / "stories" / "paspor-ditahan").exists()
+    assert "downloads/2026-dari-bulukumba-ms.pdf" not in home
+
+
+def test_a_missing_interface_word_falls_back_to_english_with_a_warning(malay):
+    import json
+
+    report = json.loads((malay / "build" / "report.json").read_text())
+    warnings = [w for w in report["warnings"] if w["file"] == "theme/strings.yml"]
+    assert warnings and "download_csv" in warnings[0]["message"] and "told_by" in warnings[0]["message"]
+    assert "no 'ms' text" in warnings[0]["message"] and "English" in warnings[0]["message"]
+    data = text_of(malay / "site" / "ms" / "statistics" / "pekerja-migran" / "index.html")
+    assert "Download the table (CSV)" in data

@@ -369,3 +369,16 @@ def test_the_build_reports_booklet_sheets_not_pages(tmp_path, caplog):
     lines = [r.getMessage() for r in caplog.records if "booklet" in r.getMessage()]
     assert f"  {EDITION}-id booklet: {sides // 2} sheets of A4, printed on both sides" in lines
     assert not [line for line in lines if "booklet:" in line and "pages" in line]
+
+
+def test_no_zine_in_a_language_none_of_its_stories_is_in(tmp_path, run):
+    from test_site import add_malay
+
+    root = copy_project(tmp_path)
+    add_malay(root)
+    result = run("build", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    assert not (root / "site" / "downloads" / f"{EDITION}-ms.pdf").exists()
+    assert not list((root / "build" / "print").glob(f"{EDITION}-ms*"))
+    assert "no ms edition is made: none of its stories is published in print in ms" in result.err
+    assert (root / "build" / "print" / f"{EDITION}-id-print.pdf").is_file()

@@ -25,7 +25,7 @@ def bars(dataset: Dataset, lang: str, hidden_label: str, official_suffix: str) -
         only = dataset.dimensions[0]
         items = [(only.value_label(c, lang), None if (table.rows[0], c) in table.hidden
                   else table.values[(table.rows[0], c)], False) for c in table.cols]
-    items += [(f"{o.label[lang]} {official_suffix}".strip(), o.value, True) for o in dataset.official]
+    items += [(f"{o.label.get(lang, '')} {official_suffix}".strip(), o.value, True) for o in dataset.official]
     return items
 
 

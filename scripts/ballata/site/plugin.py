@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 import shutil
@@ -23,11 +24,15 @@ from .. import images, sanitize, urls
 from ..build import desk_for_preview, gate_for_mkdocs, resolve_build_date
 from ..errors import BallataError
 from ..figures import Figure, add_figures
+from ..strings import STRINGS_FILE, Strings, missing_words
 from . import desk as preview
 from . import search
 from .build import handed_view
 from .config import check_mkdocs_config
 from .views import SiteBuilder, SitePage
+
+
+log = logging.getLogger("mkdocs.plugins.ballata")
 
 
 class BallataPluginConfig(base.Config):
@@ -79,6 +84,13 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             elif public is None:
                 public, self.audit = gate_for_mkdocs(root, resolve_build_date(None))
             check_mkdocs_config(config, public.config, serving=self.command == "serve")
+            if handed_view() is None:  # `ballata build` checked the words before MkDocs started
+                words = missing_words(public.config, Strings(root / STRINGS_FILE),
+                                      public.datasets.values())
+                if words.errors:
+                    raise BallataError(words.errors + words.warnings)
+                for problem in words.warnings:
+                    log.warning("%s", problem)
         except BallataError as exc:
             if self.preview:
                 return self._show_errors(config, list(exc.problems))
@@ -89,7 +101,11 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         if desk is not None:
             self._add_preview_pages(desk, builder)
         self.site_config = public.config
-        config.theme["language"] = public.config.default_language
+        # Material's own words (menus, labels for screen readers): English for a language it lacks.
+        default = public.config.default_language
+        config.theme["language"] = default if any(
+            (Path(folder) / "partials" / "languages" / f"{default}.html").is_file()
+            for folder in config.theme.dirs) else "en"
         config.site_name = public.config.site_name[public.config.default_language]
         if self.command != "serve":
             config.site_url = public.config.site_url

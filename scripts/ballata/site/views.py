@@ -61,6 +61,9 @@ class SiteBuilder:
         self.ps = ps
         self.editions = [e.edition for e in ps.editions]
         """Editions whose PDFs this build makes, to link them; empty when there are no PDFs."""
+        self.zine_languages = {e.edition.slug: {lang for lang in e.edition.languages if e.print[lang]}
+                               for e in ps.editions}
+        """The languages each edition is made in: those with at least one of its stories."""
         self.config = ps.config
         self.strings = strings or Strings(ps.config.root / STRINGS_FILE)
         self.web = ps.stories[Channel.WEB]
@@ -129,7 +132,7 @@ class SiteBuilder:
         if kind == "home":
             data["zines"] = [{"title": e.title.get(lang, ""),
                               "url": urls.relative(urls.screen_pdf(e.slug, lang), p.url)}
-                             for e in self.editions if lang in e.languages]
+                             for e in self.editions if lang in self.zine_languages[e.slug]]
         if dataset:
             data["dataset"] = self._dataset(dataset, lang, p.url)
         return SitePage(

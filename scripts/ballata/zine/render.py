@@ -327,6 +327,13 @@ class Renderer:
             screen_html = self.edition_html(edition, lang, content.screen[lang], SCREEN_DPI)
             screen_resources = self._take_resources()
             print_html = self.edition_html(edition, lang, content.print[lang], PRINT_DPI)
+            if not content.print[lang]:
+                self.problems.warning(f"{edition.folder}/zine.yml", f"no {lang} edition is made: "
+                                      f"none of its stories is published in print in {lang}",
+                                      field="languages",
+                                      tip="Translate and approve a story in that language, or list "
+                                          "the edition's languages under languages:.")
+                continue
             print_resources = self._take_resources()
             jobs.append(Job(
                 f"{edition.slug}-{lang} screen", screen_html, base,
