@@ -51,6 +51,12 @@ def page_asset(key: str, file: str) -> str:
     return f"{key}/{file}" if key else file
 
 
+def og_image(url: str) -> str:
+    """The picture shown when the page at ``url`` is shared (WhatsApp, Open Graph). In a folder of
+    the page's own, so no picture of a story or page (never in a sub-folder) can share its name."""
+    return f"{url}og/card.png"
+
+
 def stories_index(config: Languages, lang: str, n: int = 1, tag: str | None = None) -> str:
     base = f"{prefix(config, lang)}stories/" + (f"tags/{tag}/" if tag else "")
     return base if n == 1 else f"{base}page/{n}/"

@@ -1,0 +1,104 @@
+"""Reach (SPEC §7): share links and Open Graph pictures, QR codes, offline reading, the offline
+bundle and handouts as pictures, read from the built sample."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from PIL import Image
+
+from conftest import BUILD_DATE, copy_project
+from site_helpers import text_of
+from ballata.audit import pictures
+from ballata.cli import main
+from ballata.site import og
+
+SITE_URL = "https://ballata.example.org/"
+SHARED_PAGES = {  # site path -> title, a story, a guide and a dataset in both languages
+    "stories/paspor-ditahan/": "Paspor yang Ditahan",
+    "en/stories/paspor-ditahan/": "The Passport They Kept",
+    "guides/mengurus-paspor/": None,
+    "en/guides/mengurus-paspor/": "Getting your own passport",
+    "statistics/pekerja-migran/": None,
+    "en/statistics/pekerja-migran/": "How many of our people are in Malaysia?",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The sample built with its PDFs, once for the module."""
+    root = copy_project(tmp_path_factory.mktemp("reach"))
+    assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
+    return root
+
+
+def _meta(page: str, name: str) -> str | None:
+    found = re.search(rf'<meta (?:property|name)="{re.escape(name)}" content="([^"]*)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _share(page: str) -> str | None:
+    found = re.search(r'<p class="ballata-share"[^>]*>\s*<a [^>]*href="([^"]+)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+# WhatsApp and Open Graph -------------------------------------------------------------------------
+def test_share_link_is_plain_and_encoded():
+    link = og.share_link('Ibu & "anak" #1?', "https://x.example/stories/a/")
+    assert link == ("https://wa.me/?text=Ibu%20%26%20%22anak%22%20%231%3F%20"
+                    "https%3A%2F%2Fx.example%2Fstories%2Fa%2F")
+
+
+def test_pull_quote_is_the_first_sentence():
+    assert og.pull_quote("# Title\n\nShe came in May. Then the rain.\n") == "She came in May."
+    long = "word " * 80
+    quote = og.pull_quote(long)
+    assert len(quote) <= og.QUOTE_CHARS + 1 and quote.endswith("…")
+
+
+def test_card_is_a_bare_png_of_the_open_graph_size():
+    data = og.card("A title " * 12, "A quote " * 40, "Balla'ta Migran", "ballata.example.org")
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "PNG" and image.size == (og.WIDTH, og.HEIGHT)
+        assert not {"exif", "icc_profile", "comment", "xmp", "dpi"} & set(image.info)
+    assert pictures.read(data).kinds == []
+    assert og.card("T", "Q", "O", "h") == og.card("T", "Q", "O", "h")
+
+
+@pytest.mark.parametrize("path", sorted(SHARED_PAGES))
+def test_story_guide_and_dataset_pages_have_a_share_link_and_a_card(built, path):
+    site = built / "site"
+    page = text_of(site / path / "index.html")
+    title = _meta(page, "og:title")
+    assert SHARED_PAGES[path] in (None, title)
+    canonical = SITE_URL + path
+    share = _share(page)
+    assert share is not None and share.startswith("https://wa.me/?text=")
+    assert unquote(share.removeprefix("https://wa.me/?text=")) == f"{title} {canonical}"
+    image = _meta(page, "og:image")
+    assert image == f"{canonical}og/card.png"
+    assert _meta(page, "og:image:width") == "1200" and _meta(page, "og:image:height") == "630"
+    assert _meta(page, "twitter:card") == "summary_large_image"
+    data = (site / image.removeprefix(SITE_URL)).read_bytes()
+    with Image.open(io.BytesIO(data)) as picture:
+        assert picture.size == (1200, 630)
+    assert pictures.read(data).kinds == []   # no metadata block at all
+    assert "<script" not in page.split("ballata-share", 1)[1].split("</p>", 1)[0]
+
+
+def test_no_share_link_on_other_pages_and_never_a_photo_as_preview(built):
+    site = built / "site"
+    for path in ("", "en/", "stories/", "guides/", "en/about/"):
+        if (site / path / "index.html").exists():
+            assert _share(text_of(site / path / "index.html")) is None, path
+    for page in site.rglob("index.html"):
+        image = _meta(text_of(page), "og:image")
+        assert image is None or image.endswith("/og/card.png"), page
+    cards = sorted(p.relative_to(site).as_posix() for p in site.rglob("card.png"))
+    assert "stories/paspor-ditahan/og/card.png" in cards
+    assert all(p.endswith("/og/card.png") for p in cards)
