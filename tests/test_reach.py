@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import io
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from conftest import BUILD_DATE, copy_project
 from site_helpers import text_of
@@ -102,3 +104,46 @@ def test_no_share_link_on_other_pages_and_never_a_photo_as_preview(built):
     cards = sorted(p.relative_to(site).as_posix() for p in site.rglob("card.png"))
     assert "stories/paspor-ditahan/og/card.png" in cards
     assert all(p.endswith("/og/card.png") for p in cards)
+
+
+# QR codes ----------------------------------------------------------------------------------------
+def _qr_codes(pdf: Path, page: int, tmp: Path) -> list[str]:
+    """The QR codes on one page of a PDF, as a phone's camera would read them."""
+    zxingcpp = pytest.importorskip("zxingcpp", reason="install the test extras: make test")
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp / "page")], check=True)
+    (picture,) = tmp.glob("page*.png")
+    try:
+        with Image.open(picture) as image:
+            return [code.text for code in zxingcpp.read_barcodes(image)]
+    finally:
+        picture.unlink()
+
+
+def _pages(pdf: Path) -> int:
+    return len(PdfReader(str(pdf)).pages)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_zine_back_cover_leads_to_the_edition_online(built, lang, tmp_path):
+    online = f"{SITE_URL}downloads/2026-dari-bulukumba-{lang}.pdf"
+    for pdf in (built / "site" / "downloads" / f"2026-dari-bulukumba-{lang}.pdf",
+                built / "build" / "print" / f"2026-dari-bulukumba-{lang}-print.pdf"):
+        assert _qr_codes(pdf, _pages(pdf), tmp_path) == [online], pdf.name
+        assert _qr_codes(pdf, 1, tmp_path) == []   # on the back cover only
+
+
+def test_every_handout_leads_to_its_guide_online(built, tmp_path):
+    handouts = sorted((built / "site" / "downloads" / "guides").glob("*.pdf"))
+    assert len(handouts) == 6
+    for pdf in handouts:
+        slug, lang = pdf.stem.rsplit("-", 1)
+        guide = f"{SITE_URL}{'' if lang == 'id' else 'en/'}guides/{slug}/"
+        assert _qr_codes(pdf, 1, tmp_path) == [guide], pdf.name
+        assert (built / "site" / guide.removeprefix(SITE_URL) / "index.html").is_file()
+
+
+def test_the_qr_code_is_handed_over_never_a_data_address(built):
+    for pdf in (built / "site" / "downloads").rglob("*.pdf"):
+        raw = pdf.read_bytes()
+        assert b"data:image" not in raw and b"file:" not in raw
