@@ -50,3 +50,19 @@ def test_a_zine_intro_that_quotes_a_story_not_in_print_is_left_out_of_every_pdf(
     result = run("build", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 0, result.err
     assert "content/zines/2026-dari-bulukumba/intro.id.md:" in result.err and "left out" in result.err
+
+
+def test_withdrawing_a_story_that_guides_link_to_by_its_title(sample, run):
+    """Both guides link to the story by its title: the links go with their words, so the guides
+    stay published and nothing names the withdrawn story."""
+    yml = sample / "stories" / "paspor-ditahan" / "story.yml"
+    yml.write_text(yml.read_text().replace("status: given", "status: withdrawn", 1))
+    result = run("build", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    assert ("content/guides/mengurus-paspor/index.id.md:30: link: links to the id version of the "
+            "story 'paspor-ditahan'") in result.err
+    for name, text in all_text(sample / "site").items():
+        flat = " ".join(text.split())
+        assert "Paspor yang Ditahan" not in flat and "The Passport They Kept" not in flat, name
+        assert "stories/paspor-ditahan" not in flat, name
+    assert "Baca juga kisah" in (sample / "site" / "guides" / "mengurus-paspor" / "index.html").read_text()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from collections.abc import Callable, Sequence
 
-from . import audit, privacy, publish, quotes, takedown
+from . import audit, privacy, publish, quotes, takedown, urls
 from .config import Config, load_config
 from .datasets import read_datasets
 from .editions import Edition, read_editions
@@ -88,6 +88,11 @@ def _drop_texts(project: Project, paths: set[str]) -> None:
             del project.pages[key]
 
 
+def _page_urls(project: Project, config: Config) -> set[str]:
+    """Addresses of the pages of content/ (an untranslated page has one in every language)."""
+    return {urls.page(config, lang, key) for key in project.pages for lang in config.languages}
+
+
 def _leave_out_quoting(project: Project, editions: dict[str, Edition], paths: set[str]) -> None:
     """Take page texts and zine intros that quote an excluded version out of what is published."""
     _drop_texts(project, paths)
@@ -108,13 +113,15 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
              len(project.pages))
     bad: set[str] = set()
     quoted: list[quotes.Quote] = []
+    all_pages = _page_urls(project, config)
     for _ in range(MAX_EXCLUSION_ROUNDS):
         problems = Problems(list(read_problems.items))
         if exclude_invalid:
             bad |= read_problems.files_with_errors()
             _drop(project, bad)
+        left_out = frozenset(all_pages - _page_urls(project, config)) if quoted else frozenset()
         publish_set = publish.build_publish_set(project, config, build_date, problems, secrets,
-                                                editions if with_editions else None)
+                                                editions if with_editions else None, left_out)
         found = quotes.find_quotes(publish_set, [t for e in editions.values() for t in e.intro.values()])
         if found:
             # Withdrawing her story must never fail because a page quotes it: the page goes too.

@@ -35,3 +35,15 @@ def rewrite(markdown: str, change: Callable[[str], str]) -> str:
         markdown = pattern.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + change(m.group(1))
                                + m.group(0)[m.end(1) - m.start(0):], markdown)
     return markdown
+
+
+UNLINKED = "https://unlinked.ballata.invalid/"
+"""What a renderer writes instead of the address of something not published: the link goes, and
+its words with it, since they usually name what was taken down (see publish.PublicView.unlinked)."""
+_UNLINKED_ANCHOR = re.compile(r'<a\b[^>]*\bhref="' + re.escape(UNLINKED) + r'"[^>]*>.*?</a>',
+                              re.DOTALL)
+
+
+def unlink(html: str) -> str:
+    """Drop the links marked :data:`UNLINKED` from rendered HTML, with their words."""
+    return _UNLINKED_ANCHOR.sub("", html)

@@ -71,6 +71,9 @@ class PublicView:
     """Statistics whose tables passed the safety check: aggregated, so free of consent."""
     editions: list[EditionContent]
     """Zine editions to print; empty when this build makes no PDFs."""
+    unlinked: frozenset[str] = frozenset()
+    """Site paths that texts link to but that are not published (a withdrawn story, a page left
+    out): renderers keep the link's words and drop the link, so a withdrawal never fails a build."""
 
     def web_urls(self) -> set[str]:
         urls_ = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}
@@ -128,7 +131,10 @@ class PublishSet:
 
 def build_publish_set(project: Project, config: Config, build_date: dt.date,
                       problems: Problems, secrets: list[privacy.Secret] | None = None,
-                      editions: dict[str, Edition] | None = None) -> PublishSet:
+                      editions: dict[str, Edition] | None = None,
+                      left_out: frozenset[str] = frozenset()) -> PublishSet:
+    """The gate applied to every story; ``left_out`` are addresses of pages the core took out
+    of this build (they quote a withdrawn story): links to them are dropped, with a warning."""
     stories: dict[Channel, dict[str, list[StoryVersion]]] = {
         channel: {lang: [] for lang in config.languages} for channel in Channel}
     decisions: dict[str, dict[tuple[Channel, str], consent.Decision]] = {}
@@ -153,10 +159,10 @@ def build_publish_set(project: Project, config: Config, build_date: dt.date,
     published = PublishSet(public, decisions, dict(project.invalid_stories), problems,
                            secrets or [], dict(project.stories), dict(project.invalid_reasons))
     _warn_old_approvals(published, problems)
-    _check_published(published, project, problems)
+    unlinked = _check_published(published, project, problems, left_out)
     published.public = PublicView(config, build_date, stories, pages, dict(project.datasets),
                                   [_edition_content(e, published, problems)
-                                   for e in (editions or {}).values()])
+                                   for e in (editions or {}).values()], frozenset(unlinked))
     return published
 
 
@@ -252,8 +258,12 @@ def _asset_paths(ps: PublishSet) -> set[str]:
     return paths
 
 
-def _check_published(ps: PublishSet, project: Project, problems: Problems) -> None:
-    """Source checks on what is about to be published: links, raw HTML, identifiers."""
+def _check_published(ps: PublishSet, project: Project, problems: Problems,
+                     left_out: frozenset[str]) -> set[str]:
+    """Source checks on what is about to be published: links, raw HTML, identifiers. Returns
+    the addresses whose links renderers drop: a story version her consent excludes, or a page
+    the core left out. They are warnings, not errors: taking something down must always be
+    possible, whoever links to it; the link's words go too, as they usually name it."""
     reachable = ps.public.web_urls() | _asset_paths(ps)
     story_urls = {urls.story(ps.config, lang, slug): (slug, lang)
                   for slug in list(project.stories) + list(project.invalid_stories)
@@ -264,6 +274,7 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
             privacy.scan_story_fields(candidate, langs, ps.secrets, problems, ps.config.root)
     scanned: set[str] = set()
     reported: set[tuple[str, int, str]] = set()
+    unlinked: set[str] = set()
     for text, url, story in _published_texts(ps):
         # A text published under several addresses (an untranslated page) is scanned once;
         # its links are checked from every address, since relative links resolve differently.
@@ -293,14 +304,23 @@ def _check_published(ps: PublishSet, project: Project, problems: Problems) -> No
                                        "rest without it and without the pages linking to it.")
                     continue
                 reason = decision.reason if decision else "withdrawn"
-                problems.error(text.path, f"links to the {lang} version of the story {slug!r}, which "
-                               f"is not published on the web ({reason})", field="link",
-                               line=line, tip="Remove the link, or link to the story index instead.")
+                unlinked.add(target)
+                problems.warning(text.path, f"links to the {lang} version of the story {slug!r}, "
+                                 f"which is not published on the web ({reason}): the link and its "
+                                 "words are left out", field="link", line=line,
+                                 tip="Remove the link, or link to the story index instead.")
+            elif target in left_out:
+                unlinked.add(target)
+                problems.warning(text.path, f"links to /{target}, which is left out of this build: "
+                                 "the link and its words are left out", field="link", line=line,
+                                 tip="See the warning about that page; the link comes back when "
+                                     "it is published again.")
             else:
                 problems.error(text.path, f"links to /{target}, which is not a published page",
                                field="link", line=line,
                                tip="Check the address; pages are linked as /section/slug/ and "
                                    "English ones as /en/section/slug/.")
+    return unlinked
 
 
 def _in_folder(problem: Problem, yml: str) -> bool:

@@ -27,16 +27,23 @@ class Quote:
 
 
 def _first_quote(text: Text, ex: Exclusions) -> Quote | None:
+    """The first run of an excluded version's words in ``text`` (longer than a short quotation),
+    or its title or byline, with the line it starts on."""
     body = plain(text.body)
     tokens = words(body)
-    for position, h in candidate_windows(tokens, ex.vocabulary):
-        label = ex.windows.get(h)
-        if label is None:
-            continue
-        ends = list(accumulate(len(words(line)) for line in body.split("\n")))
-        line = next(i for i, end in enumerate(ends) if end > position)
-        return Quote(text, text.body_line + line, label)
-    return None
+    first = next(((position, ex.windows[h]) for position, h in candidate_windows(tokens, ex.vocabulary)
+                  if h in ex.windows), None)
+    for i, token in enumerate(tokens[:first[0] if first else None]):
+        said = [what for phrase, what in ex.phrases.get(token, [])
+                if tuple(tokens[i:i + len(phrase)]) == phrase]
+        if said:
+            first = (i, said[0])
+            break
+    if first is None:
+        return None
+    ends = list(accumulate(len(words(line)) for line in body.split("\n")))
+    line = next(n for n, end in enumerate(ends) if end > first[0])
+    return Quote(text, text.body_line + line, first[1])
 
 
 def find_quotes(ps: PublishSet, intros: list[Text]) -> list[Quote]:
