@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .. import images, sanitize, urls
+from .. import images, links, sanitize, urls
 from ..build import desk_for_preview, gate_for_mkdocs, resolve_build_date
 from ..errors import BallataError
 from ..figures import Figure, add_figures
@@ -166,7 +166,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         view = self.pages[page.file.src_uri]
         # The allowlist once more, as the last line of defence; the sizes of pictures come after,
         # from the pipeline. Markup: the theme escapes every other value (see on_env).
-        cleaned = sanitize.clean(html)
+        cleaned = links.unlink(sanitize.clean(html))
         if view.kind == "story":
             cleaned = _story_figures(cleaned, view)
         return Markup(_responsive_images(cleaned, view.url, self.renditions))

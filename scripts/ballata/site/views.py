@@ -79,6 +79,8 @@ class SiteBuilder:
             if not urls.is_internal(target):
                 return target
             site_path = (version and media_path(version.story, target)) or urls.resolve(target, url)
+            if site_path in self.ps.unlinked:
+                return links.UNLINKED
             fragment = target[target.index("#"):] if "#" in target else ""
             if site_path.endswith("/") or site_path == "":
                 return posixpath.relpath("/" + urls.source_of(site_path), "/" + url) + fragment

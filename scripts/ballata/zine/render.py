@@ -217,12 +217,16 @@ class Renderer:
                 if captions and target in captions:
                     handed[address] = captions[target]
                 return address
-            return urls.absolute(self.site_url, urls.resolve(target, url))
+            site_path = urls.resolve(target, url)
+            if site_path in self.ps.unlinked:
+                return links.UNLINKED
+            return urls.absolute(self.site_url, site_path)
         self._check_glyphs(text.path, text.title + text.body)
         body = links.rewrite(text.body, change)
         # The site's Markdown and allowlist; sources were checked against it, this is the last
         # line of defence. Pictures are the ones handed over to the sealed fetcher.
-        rendered = sanitize.clean(sanitize.render(body), own_pictures=f"{VIRTUAL_ROOT}media/")
+        rendered = links.unlink(sanitize.clean(sanitize.render(body),
+                                               own_pictures=f"{VIRTUAL_ROOT}media/"))
         return Markup(self._hyphenate(add_figures(rendered, handed), text.lang))
 
     def _figures(self, version: StoryVersion, image_width: int) -> tuple[dict[str, Figure],
@@ -286,13 +290,16 @@ class Renderer:
                 "figures": extra})
         guides = []
         for slug in edition.guides:
-            page = next(p for p in self.ps.pages[lang] if p.page.key == f"guides/{slug}")
+            page = published.get(f"guides/{slug}")
+            if page is None:
+                continue  # left out by the core (it quotes a withdrawn story), with a warning
             guides.append({"id": f"guide-{slug}", "lang": page.text.lang, "title": page.text.title,
                            "html": self._html(page.text, page.url, self._page_pictures(page),
                                               image_width)})
         datasets = []
         for slug in edition.statistics:
             dataset = self.ps.datasets[f"statistics/{slug}"]
+        published = {p.page.key: p for p in self.ps.pages[lang]}
             view = charts.dataset_view(dataset, lang, self.strings)
             datasets.append(dict(view, id=f"data-{slug}", chart=None,
                                  chart_file=self._hand_over(view["chart"].encode("utf-8"), ".svg")))
