@@ -32,6 +32,7 @@ from ..publish import EditionContent, PageVersion, PublicView, StoryVersion
 from ..strings import STRINGS_FILE, Strings
 from .fetcher import VIRTUAL_ROOT, SealedFetcher
 from .impose import impose
+from .qr import svg as qr_svg
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,13 @@ class Renderer:
         self.resources[address] = data
         return address
 
+    def _qr(self, site_path: str) -> str | None:
+        """A QR code to the online version at ``site_path``, handed over like a picture; None
+        when ballata.yml has no site_url (no address to lead to)."""
+        if not self.config.site_url:
+            return None
+        return self._hand_over(qr_svg(urls.absolute(self.site_url, site_path)), ".svg")
+
     # Editions ----------------------------------------------------------------------------------
     def _page_css(self, edition_size: str, bleed_mm: float, marks: bool) -> str:
         rules = [f"size: {edition_size}"]
@@ -289,6 +297,7 @@ class Renderer:
                 "html": self._html(v.text, v.url, self._story_pictures(v), image_width, captions),
                 "figures": extra})
         guides = []
+        published = {p.page.key: p for p in self.ps.pages[lang]}
         for slug in edition.guides:
             page = published.get(f"guides/{slug}")
             if page is None:
@@ -299,7 +308,6 @@ class Renderer:
         datasets = []
         for slug in edition.statistics:
             dataset = self.ps.datasets[f"statistics/{slug}"]
-        published = {p.page.key: p for p in self.ps.pages[lang]}
             view = charts.dataset_view(dataset, lang, self.strings)
             datasets.append(dict(view, id=f"data-{slug}", chart=None,
                                  chart_file=self._hand_over(view["chart"].encode("utf-8"), ".svg")))
@@ -318,7 +326,7 @@ class Renderer:
             intro_lang=intro.lang if intro else lang, toc=toc, stories=stories, guides=guides,
             datasets=datasets, created=build_date_iso(self.ps.build_date),
             build_date=self.ps.build_date.isoformat(), licence=self.config.licence.get(lang, ""),
-            site_url=self.config.site_url or "")
+            site_url=self.config.site_url or "", qr=self._qr(urls.screen_pdf(edition.slug, lang)))
 
     def _take_resources(self) -> dict[str, bytes | str]:
         """What the PDF just prepared may load: its pictures and charts, and the fonts."""
@@ -330,10 +338,6 @@ class Renderer:
         edition = content.edition
         base = f"{VIRTUAL_ROOT}{edition.folder}/"
         for lang in edition.languages:
-            size = edition.page_size
-            screen_html = self.edition_html(edition, lang, content.screen[lang], SCREEN_DPI)
-            screen_resources = self._take_resources()
-            print_html = self.edition_html(edition, lang, content.print[lang], PRINT_DPI)
             if not content.print[lang]:
                 self.problems.warning(f"{edition.folder}/zine.yml", f"no {lang} edition is made: "
                                       f"none of its stories is published in print in {lang}",
@@ -341,6 +345,10 @@ class Renderer:
                                       tip="Translate and approve a story in that language, or list "
                                           "the edition's languages under languages:.")
                 continue
+            size = edition.page_size
+            screen_html = self.edition_html(edition, lang, content.screen[lang], SCREEN_DPI)
+            screen_resources = self._take_resources()
+            print_html = self.edition_html(edition, lang, content.print[lang], PRINT_DPI)
             print_resources = self._take_resources()
             jobs.append(Job(
                 f"{edition.slug}-{lang} screen", screen_html, base,
@@ -395,7 +403,8 @@ class Renderer:
                     html=self._html(p.text, p.url, self._page_pictures(p), 900),
                     created=build_date_iso(self.ps.build_date),
                     build_date=self.ps.build_date.isoformat(),
-                    licence=self.config.licence.get(lang, ""), site_url=self.config.site_url or "")
+                    licence=self.config.licence.get(lang, ""), site_url=self.config.site_url or "",
+                    qr=self._qr(p.url), t=self.strings.for_lang(lang))
                 jobs.append(Job(f"guide {p.page.slug}-{lang}", html,
                                 f"{VIRTUAL_ROOT}content/{p.page.key}/",
                                 (self.font_css, self.css, "@page { size: A4; margin: 16mm; }"),
