@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -15,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from conftest import BUILD_DATE, copy_project
-from site_helpers import text_of
+from site_helpers import serve, text_of
 from ballata.audit import pictures
 from ballata.cli import main
 from ballata.site import og
@@ -147,3 +148,78 @@ def test_the_qr_code_is_handed_over_never_a_data_address(built):
     for pdf in (built / "site" / "downloads").rglob("*.pdf"):
         raw = pdf.read_bytes()
         assert b"data:image" not in raw and b"file:" not in raw
+
+
+# Offline -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def chromium():
+    playwright = pytest.importorskip("playwright.sync_api", reason="install the test extras")
+    from test_browser import ARGS, CHROMIUM
+
+    assert CHROMIUM.exists(), "Debian's Chromium is missing: run `make test`, which installs it"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(built):
+    with serve(built / "site") as url:
+        yield url
+
+
+def test_manifest_and_icons_per_language(built):
+    site = built / "site"
+    for path, lang, start in (("manifest.webmanifest", "id", "./"),
+                              ("en/manifest.webmanifest", "en", "./")):
+        data = json.loads((site / path).read_text(encoding="utf-8"))
+        assert data["lang"] == lang and data["name"] == "Balla'ta Migran"
+        assert data["start_url"] == start and data["display"] == "standalone"
+        for icon in data["icons"]:
+            picture = (site / path).parent / icon["src"]
+            with Image.open(picture) as image:
+                assert f"{image.width}x{image.height}" == icon["sizes"]
+            assert pictures.read(picture.read_bytes()).kinds == []
+    page = text_of(site / "en" / "guides" / "mengurus-paspor" / "index.html")
+    assert '<link rel="manifest" href="../../manifest.webmanifest">' in page
+    assert 'serviceWorker.register("../../../sw.js")' in page
+
+
+def test_the_site_installs_and_a_guide_reads_with_the_network_cut(chromium, served):
+    context = chromium.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(f"{served}/en/guides/mengurus-paspor/")
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        # Playwright's browser contexts are private windows, where nothing can be installed.
+        assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+        # A story she opens while online is kept too.
+        page.goto(f"{served}/en/stories/paspor-ditahan/")
+        assert page.locator("article h1").inner_text() == "The Passport They Kept"
+        context.set_offline(True)
+        page.goto(f"{served}/en/guides/mengurus-paspor/")
+        page.reload()
+        assert page.locator("article h1").first.inner_text() == "Getting your own passport"
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") \
+            != "static"  # the style sheets were kept as well
+        page.goto(f"{served}/guides/daftar-migrasi-aman/")   # never opened: a guide is kept
+        assert page.get_attribute("html", "lang") == "id"
+        assert page.locator("article h1").first.inner_text() != "Anda sedang tidak terhubung ke internet"
+        page.goto(f"{served}/en/stories/paspor-ditahan/")
+        assert page.locator("article h1").inner_text() == "The Passport They Kept"
+        page.goto(f"{served}/en/stories/gaji-tertunda/")      # never opened: the offline page
+        assert page.locator("article h1").inner_text() == "You are offline"
+        assert page.get_attribute("html", "lang") == "en"
+        page.goto(f"{served}/stories/gaji-tertunda/")
+        assert page.locator("article h1").inner_text() == "Anda sedang tidak terhubung ke internet"
+        page.locator("article a", has_text="Beranda").click()
+        assert page.url == f"{served}/"
+    finally:
+        context.close()
+    assert all(url.startswith(served) for url in requests), [u for u in requests
+                                                               if not u.startswith(served)]

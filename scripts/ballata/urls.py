@@ -57,6 +57,24 @@ def og_image(url: str) -> str:
     return f"{url}og/card.png"
 
 
+def manifest(config: Languages, lang: str) -> str:
+    """The web app manifest of one language (its name, its home as the start)."""
+    return f"{prefix(config, lang)}manifest.webmanifest"
+
+
+def app_icon(size: int) -> str:
+    return f"assets/icons/ballata-{size}.png"
+
+
+def offline_page(config: Languages, lang: str) -> str:
+    """What the service worker shows for a page it has not kept, in the page's language."""
+    return f"{prefix(config, lang)}offline/"
+
+
+SERVICE_WORKER = "sw.js"
+"""At the site's root, so that it may look after every page of the site."""
+
+
 def stories_index(config: Languages, lang: str, n: int = 1, tag: str | None = None) -> str:
     base = f"{prefix(config, lang)}stories/" + (f"tags/{tag}/" if tag else "")
     return base if n == 1 else f"{base}page/{n}/"
