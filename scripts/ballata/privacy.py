@@ -215,6 +215,11 @@ class Secret:
     line: int | None = field(default=None, compare=False)
     """Its line in private/register.yml."""
 
+    @property
+    def described(self) -> str:
+        """'a real name' or 'an identifier', for messages."""
+        return ("an " if self.kind[0] in "aeiou" else "a ") + self.kind
+
 
 REGISTER_FILE = "private/register.yml"
 REGISTER_SCHEMA = Group({
@@ -289,8 +294,7 @@ def _secret_lines(text: str, secrets: list[Secret]) -> list[tuple[Secret, int]]:
 
 def _register_error(problems: Problems, where: str, secret: Secret, field_name: str | None,
                     line: int | None) -> None:
-    article = "an" if secret.kind[0] in "aeiou" else "a"
-    problems.error(where, f"contains {article} {secret.kind} from the private register "
+    problems.error(where, f"contains {secret.described} from the private register "
                    f"({mask(secret.value)}, story {secret.slug})", field=field_name, line=line,
                    tip="Remove it or replace it with her pseudonym; the register lists what must "
                        "never be published, in any spelling, address or file name.")

@@ -115,7 +115,7 @@ def _scan_text(found: _Findings, where: str, text: str, rules: Exclusions,
         found.add(f"contains {what}" + ("" if where == "the text" else f" (in {where})"),
                   _TIP_EXCLUDED)
     for secret in secrets.find(text):
-        found.add(f"contains a {secret.kind} from the private register ({mask(secret.value)}, "
+        found.add(f"contains {secret.described} from the private register ({mask(secret.value)}, "
                   f"story {secret.slug})" + ("" if where == "the text" else f" (in {where})"),
                   "Remove it from the sources; the register lists what must never be published.")
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from .. import sources
 from ..canonical import words
+from ..errors import Problems
+from ..schema import parse_yaml
 from ..model import Channel
 from .. import urls
 from ..publish import PublishSet
@@ -156,17 +157,24 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
+def _read_capped(path: Path, limit: int) -> str:
+    """Whatever text a file of an invalid story holds, however broken; never more than ``limit``."""
+    if path.is_symlink() or not path.is_file():
+        return ""
+    with path.open("rb") as file:
+        return file.read(limit).decode("utf-8", errors="replace")
+
+
 def _invalid_source(yml: Path, slug: str) -> _Source:
-    """A story whose story.yml could not be read is in no model: its files, read directly."""
+    """A story whose story.yml could not be read is in no model: its files, read directly (with
+    the same bounded YAML parser as every source, so no file can hang or crash the audit)."""
     label = f"the invalid story '{slug}'"
-    texts = [plain(p.read_text(encoding="utf-8", errors="replace"))
+    texts = [plain(_read_capped(p, sources.MAX_TEXT_BYTES))
              for p in sorted(yml.parent.glob("index.*.md"))]
     titles: list[str] = []
-    raw = yml.read_text(encoding="utf-8", errors="replace") if yml.is_file() else ""
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        data = None
+    raw = _read_capped(yml, sources.MAX_YAML_BYTES)
+    doc = parse_yaml(raw, slug, Problems())
+    data = doc.data if doc is not None else None
     if isinstance(data, dict):
         texts += list(_strings(data))
         titles = list(_strings(data.get("title")))
