@@ -290,3 +290,15 @@ def test_a_story_with_an_error_is_never_shown_as_published(sample, run):
     assert result.code == 1
     row = next(line for line in result.out.splitlines() if line.startswith("malam-di-barak"))
     assert "ERROR, not published: stories/malam-di-barak/index.id.md:1" in row
+
+
+def test_check_names_a_missing_word_of_a_third_language(sample, run):
+    """`check` knows everything a build would refuse, without rendering (the words of a third
+    language included)."""
+    config = sample / "ballata.yml"
+    config.write_text(config.read_text().replace("  - code: en\n    name: English\n",
+                                                 "  - code: en\n    name: English\n"
+                                                 "  - code: ms\n    name: Bahasa Melayu\n"))
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert "ERROR ballata.yml: site_name.ms: no 'ms' entry" in result.err

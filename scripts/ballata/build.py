@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from collections.abc import Callable, Sequence
 
-from . import audit, privacy, publish, quotes, takedown, urls
+from . import audit, privacy, publish, quotes, strings, takedown, urls
 from .config import Config, load_config
 from .datasets import read_datasets
 from .editions import Edition, read_editions
@@ -149,6 +149,9 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
                                public=config.public_identifiers)
     for dataset in project.datasets.values():
         privacy.scan_dataset(config, dataset, secrets, problems)
+    # Every word a page or PDF shows must exist in every language before anything is laid out.
+    problems.extend(strings.missing_words(config, strings.Strings(root / strings.STRINGS_FILE),
+                                          project.datasets.values()))
     return Gathered(config, project, publish_set, problems, editions)
 
 
@@ -180,6 +183,8 @@ class Outputs:
     site: Path
     print: Path | None
     """build/print/ in the making; None when this build makes no PDFs."""
+    offline: Path | None = None
+    """build/offline/ in the making (the offline bundles, zips of the website per language)."""
 
 
 class Renderer(Protocol):
@@ -199,6 +204,8 @@ def audit_outputs(ps: publish.PublishSet, outputs: Outputs) -> list[Problem]:
     problems = audit.audit_site(ps, outputs.site)
     if outputs.print is not None:
         problems += audit.audit_print(ps, outputs.print)
+    if outputs.offline is not None:
+        problems += audit.audit_offline(ps, outputs.offline)
     return problems
 
 
@@ -213,7 +220,8 @@ def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
         return gathered
     work.mkdir(exist_ok=True)
     outputs = Outputs(Path(tempfile.mkdtemp(prefix="site.", dir=work)),
-                      Path(tempfile.mkdtemp(prefix="print.", dir=work)) if makes_pdfs else None)
+                      Path(tempfile.mkdtemp(prefix="print.", dir=work)) if makes_pdfs else None,
+                      Path(tempfile.mkdtemp(prefix="offline.", dir=work)))
     try:
         for renderer in renderers:
             log.info("rendering: %s", renderer.name)
@@ -231,7 +239,7 @@ def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
         _swap(gathered, outputs, root, build_date)
     finally:
         write_report(gathered, work)
-        for folder in (outputs.site, outputs.print):
+        for folder in (outputs.site, outputs.print, outputs.offline):
             if folder is not None and folder.exists():
                 shutil.rmtree(folder)
     log.info("site/ is ready")
@@ -243,6 +251,8 @@ def _swap(gathered: Gathered, outputs: Outputs, root: Path, build_date: dt.date)
     holds PDFs older than the last successful build."""
     work = root / "build"
     swap_into_place(outputs.site, root / "site")
+    if outputs.offline is not None:
+        swap_into_place(outputs.offline, work / "offline")
     if outputs.print is not None:
         swap_into_place(outputs.print, work / "print")
     elif (work / "print").exists():
