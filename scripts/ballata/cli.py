@@ -162,6 +162,7 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
               strict: bool) -> None:
     """Build site/ (and the PDFs) through the consent gate."""
     from .site.build import SiteRenderer
+    from .site.bundle import BundleRenderer, size_label
     from .zine.render import ZineRenderer
 
     build_date = build_mod.resolve_build_date(date)
@@ -177,6 +178,7 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
     renderers: list[build_mod.Renderer] = [SiteRenderer()]
     if not no_pdf:
         renderers.append(ZineRenderer())
+    renderers.append(BundleRenderer())  # after the zine: the bundles carry the PDFs pages link
     gathered = build_mod.build(root, build_date, renderers, exclude_invalid=exclude_invalid)
     _echo_problems(gathered.problems)
     if not gathered.ok:
@@ -186,6 +188,8 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
     report = gathered.report()
     click.echo(_table(report))
     click.echo(f"Website: {root / 'site'}    Report: {root / 'build' / 'report.json'}")
+    for bundle in sorted((root / "build" / "offline").glob("*.zip")):
+        click.echo(f"Offline bundle: {bundle} ({size_label(bundle.stat().st_size)})")
     _echo_approve_again(report, strict)
     if strict and report["approve_again"]:  # sources changed during the build
         sys.exit(1)

@@ -71,6 +71,11 @@ def offline_page(config: Languages, lang: str) -> str:
     return f"{prefix(config, lang)}offline/"
 
 
+def offline_bundle(site: str, lang: str) -> str:
+    """File name under build/offline/: the website in one language, for file://."""
+    return f"{site}-{lang}.zip"
+
+
 SERVICE_WORKER = "sw.js"
 """At the site's root, so that it may look after every page of the site."""
 

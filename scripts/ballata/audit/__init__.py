@@ -23,7 +23,7 @@ from ..publish import PublishSet
 from . import exclusions, pdf, pictures, readers
 from .exclusions import Exclusions
 
-__all__ = ["Exclusions", "audit_folder", "audit_print", "audit_site", "audit_file"]
+__all__ = ["Exclusions", "audit_folder", "audit_offline", "audit_print", "audit_site", "audit_file"]
 
 SKIP_SUFFIXES = {".pagefind", ".woff", ".woff2", ".ttf", ".otf", ".eot"}
 """Compiled search code and fonts: binary, with no text a person could read."""
@@ -230,3 +230,28 @@ def audit_print(ps: PublishSet, print_dir: Path) -> list[Problem]:
     """The print and booklet PDFs: nothing excluded from print."""
     return audit_folder(print_dir, "build/print", exclusions.build(ps, (Channel.PRINT,)), ps.secrets,
                         site_url=ps.config.site_url)
+
+
+def audit_offline(ps: PublishSet, offline_dir: Path) -> list[Problem]:
+    """The offline bundles: every file inside every zip, as the website is audited (its pages at
+    their site addresses, its PDFs as the screen PDFs), since a zip shared by Bluetooth is beyond
+    recall too."""
+    web = exclusions.build(ps, (Channel.WEB,))
+    both = exclusions.build(ps, (Channel.WEB, Channel.PRINT))
+    matcher = Matcher(ps.secrets, key=lambda secret: secret.value)
+    addresses = Addresses(ps.config.site_url, in_site=True)
+    problems: list[Problem] = []
+    for path in sorted(p for p in offline_dir.rglob("*") if p.is_file()):
+        name = f"build/offline/{path.relative_to(offline_dir).as_posix()}"
+        try:
+            members = readers.read_zip(path.read_bytes())
+        except Exception as exc:  # noqa: BLE001 - whatever the audit cannot read is not published
+            problems.append(Problem(name, f"cannot be read by the audit ({type(exc).__name__}: "
+                                          f"{exc})"[:300], tip=_TIP_BUG))
+            continue
+        for member, data in members:
+            # Inside the zip: one folder named like it, then the site's own paths.
+            site_path = member.split("/", 1)[1] if "/" in member else member
+            rules = both if site_path.startswith("downloads/") else web
+            problems += audit_file(f"{name}/{member}", site_path, data, rules, matcher, addresses)
+    return problems

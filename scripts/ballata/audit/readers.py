@@ -209,3 +209,33 @@ def read_text(text: str, suffix: str) -> Reading:
             reading.texts = [("the text", "\n".join(strings))]
     _base64_blobs(text, reading)
     return reading
+
+
+MAX_ZIP_MEMBERS = 100_000
+MAX_ZIP_TOTAL = 1 << 30
+"""Caps of one zip (the offline bundles): more members or bytes is a finding, never read whole."""
+
+
+def read_zip(data: bytes) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file in a zip, decompressed with a cap per file and in all: the
+    sizes a zip declares are not trusted."""
+    import io
+    import zipfile
+
+    out: list[tuple[str, bytes]] = []
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise ValueError(f"holds more than {MAX_ZIP_MEMBERS} files")
+        for member in members:
+            with archive.open(member) as stream:
+                body = stream.read(MAX_INFLATED + 1)
+            if len(body) > MAX_INFLATED:
+                raise ValueError(f"{member.filename}: larger than {MAX_INFLATED >> 20} MB when "
+                                 "decompressed")
+            total += len(body)
+            if total > MAX_ZIP_TOTAL:
+                raise ValueError(f"larger than {MAX_ZIP_TOTAL >> 20} MB when decompressed")
+            out.append((member.filename, body))
+    return out
