@@ -8,6 +8,7 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -223,3 +224,72 @@ def test_the_site_installs_and_a_guide_reads_with_the_network_cut(chromium, serv
         context.close()
     assert all(url.startswith(served) for url in requests), [u for u in requests
                                                                if not u.startswith(served)]
+
+
+# The offline bundle ------------------------------------------------------------------------------
+def test_the_build_says_how_big_each_bundle_is(tmp_path, run):
+    root = copy_project(tmp_path)
+    result = run("build", "--no-pdf", "--root", str(root), "--date", BUILD_DATE)
+    assert result.code == 0, result.err
+    for lang in ("id", "en"):
+        assert re.search(rf"Offline bundle: .*ballata-migran-{lang}\.zip \(\d+(\.\d)? [kM]B\)",
+                         result.out)
+
+
+def test_bundles_hold_one_language_and_repeat_exactly(built, tmp_path):
+    offline = built / "build" / "offline"
+    assert sorted(p.name for p in offline.iterdir()) == ["ballata-migran-en.zip",
+                                                         "ballata-migran-id.zip"]
+    with zipfile.ZipFile(offline / "ballata-migran-en.zip") as archive:
+        names = archive.namelist()
+    assert all(n.startswith("ballata-migran-en/") for n in names)
+    pages = [n for n in names if n.endswith(".html")]
+    assert all(n.startswith("ballata-migran-en/en/") for n in pages if n.count("/") > 1)
+    assert "ballata-migran-en/en/stories/paspor-ditahan/index.html" in names
+    assert "ballata-migran-en/downloads/guides/mengurus-paspor-en.pdf" in names
+    assert not any("pagefind" in n or n.endswith(("sw.js", ".webmanifest")) for n in names)
+    with zipfile.ZipFile(offline / "ballata-migran-id.zip") as archive:
+        assert not any(n.startswith("ballata-migran-id/en/") for n in archive.namelist())
+    again = copy_project(tmp_path)
+    assert main(["build", "--root", str(again), "--date", BUILD_DATE]) == 0
+    for bundle in offline.iterdir():
+        assert (again / "build" / "offline" / bundle.name).read_bytes() == bundle.read_bytes()
+
+
+@pytest.mark.parametrize("lang, story, guide", [
+    ("id", "Paspor yang Ditahan", "Mengurus paspor sendiri"),
+    ("en", "The Passport They Kept", "Getting your own passport")])
+def test_the_bundle_opens_from_the_file_system(chromium, built, tmp_path, lang, story, guide):
+    with zipfile.ZipFile(built / "build" / "offline" / f"ballata-migran-{lang}.zip") as archive:
+        archive.extractall(tmp_path)
+    start = (tmp_path / f"ballata-migran-{lang}" / "index.html").as_uri()
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    context.set_offline(True)
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    try:
+        page.goto(start)
+        page.wait_for_load_state()
+        assert page.get_attribute("html", "lang") == lang
+        page.locator("nav.md-nav--primary a", has_text="Cerita" if lang == "id" else "Stories").click()
+        page.wait_for_url("**/stories/index.html")
+        page.locator("article a", has_text=story).first.click()
+        page.wait_for_url("**/stories/paspor-ditahan/index.html")
+        assert page.url.startswith("file://") and page.url.endswith("/stories/paspor-ditahan/index.html")
+        assert page.locator("article h1").inner_text() == story
+        assert page.evaluate("document.querySelector('article img').naturalWidth") > 0
+        page.locator("nav.md-nav--primary a", has_text="Panduan" if lang == "id" else "Guides").click()
+        page.wait_for_url("**/guides/index.html")
+        page.locator("article a", has_text=guide).first.click()
+        page.wait_for_url("**/guides/mengurus-paspor/index.html")
+        assert page.url.endswith("/guides/mengurus-paspor/index.html")
+        assert page.locator("article h1").first.inner_text() == guide
+        # Search cannot run from a file: its page lists every story and guide instead.
+        page.locator("form.ballata-search button").click()
+        page.wait_for_url("**/search/index.html?q=")
+        assert page.locator("article a", has_text=story).count() == 1
+        assert page.locator("article a", has_text=guide).count() == 1
+    finally:
+        context.close()
+    assert [url for url in failed if url.startswith("file:")] == []
