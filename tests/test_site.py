@@ -168,7 +168,9 @@ def test_open_graph_preview_in_the_page_language(built):
     html = text_of(built / "site" / "en" / "stories" / "paspor-ditahan" / "index.html")
     assert '<meta property="og:title" content="The Passport They Kept">' in html
     assert '<meta property="og:locale" content="en_GB">' in html
-    assert 'og:image" content="https://ballata.example.org/stories/paspor-ditahan/tangan.jpg"' in html
+    # Her photo is never the preview: the page's own card, drawn from its title and text.
+    assert 'og:image" content="https://ballata.example.org/en/stories/paspor-ditahan/og/card.png"' \
+        in html
 
 
 def test_story_pages_stay_small(built):

@@ -26,7 +26,7 @@ from ..errors import BallataError
 from ..figures import Figure, add_figures
 from ..strings import STRINGS_FILE, Strings, missing_words
 from . import desk as preview
-from . import search
+from . import offline, og, search
 from .build import handed_view
 from .config import check_mkdocs_config
 from .views import SiteBuilder, SitePage
@@ -97,7 +97,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             raise PluginError(_problems_text(exc.problems) + "\nNothing was published.") from None
         self.failed = []
         builder = self.builder = SiteBuilder(public)
-        self.pages = {p.src_uri: p for p in builder.pages()}
+        self.pages = {p.src_uri: p for p in builder.pages() + offline.pages(builder)}
         if desk is not None:
             self._add_preview_pages(desk, builder)
         self.site_config = public.config
@@ -147,7 +147,9 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
                                       content="---\ngenerator: ballata\n---\n" + page.markdown))
         if self.builder is None:
             return out
-        for site_path, data in sorted(self.builder.downloads().items()):
+        shared = og.cards(self.pages.values(), self.site_config.site_name, self.site_config.site_url)
+        made = {**self.builder.downloads(), **shared, **offline.files(self.site_config)}
+        for site_path, data in sorted(made.items()):
             out.append(File.generated(config, site_path, content=data))
         media = {**self.preview_media, **self.builder.media_files()}
         for site_path, source in sorted(media.items()):
@@ -218,6 +220,12 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             "hreflang": self._hreflang(view),
             "canonical": urls.absolute(self.base_url, view.url),
             "image": urls.absolute(self.base_url, view.image) if view.image else None,
+            "share": og.share_link(view.title, urls.absolute(self.base_url, view.url))
+            if view.kind in og.KINDS and urlsplit(self.base_url).scheme else None,
+            "manifest": link(urls.manifest(ballata_config, view.lang)),
+            "icon": link(urls.app_icon(offline.ICON_SIZES[0])),
+            # Never in the preview: a browser must not keep drafts, nor an old desk.
+            "sw": None if self.preview else link(urls.SERVICE_WORKER),
             "licence": ballata_config.licence.get(view.lang, ""),
             "locale": {"id": "id_ID", "en": "en_GB"}.get(view.lang, view.lang),
         }
@@ -250,6 +258,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         site_dir = Path(config.site_dir)
         if self.builder is None:
             return  # the page of source errors: nothing to index or audit
+        if not self.preview:
+            offline.write_service_worker(site_dir, self.site_config, self.pages.values())
         if self.config.search:
             search.index(site_dir)
         if self.audit is None:

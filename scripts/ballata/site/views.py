@@ -107,7 +107,7 @@ class SiteBuilder:
             src_uri=urls.source_of(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
             description=plain_summary(v.text.body), markdown=self._markdown(v.text.body, v.url, v),
             content_lang=lang, alternates=alternates, switch=self._switch(lang, alternates),
-            image=str(media[0]["src"]) if media else None,
+            image=urls.og_image(v.url),  # drawn from the title and text: never her photo
             data={
                 "byline": byline,
                 "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
@@ -141,7 +141,8 @@ class SiteBuilder:
             src_uri=urls.source_of(p.url), url=p.url, lang=lang, kind=kind, title=p.text.title,
             description=str(p.text.meta.get("description") or plain_summary(p.text.body)),
             markdown=self._markdown(p.text.body, p.url, None), content_lang=p.text.lang,
-            alternates=translated, switch=self._switch(lang, translated), data=data)
+            alternates=translated, switch=self._switch(lang, translated), data=data,
+            image=urls.og_image(p.url) if kind in ("guide", "dataset") else None)
 
     def _children(self, key: str, lang: str, from_url: str) -> list[dict[str, str]]:
         """The pages one level below a section index (guides, statistics), for its list."""
