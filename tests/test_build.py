@@ -63,7 +63,7 @@ def test_renderers_receive_nothing_that_must_not_be_published():
     from ballata.publish import PublicView
 
     fields = set(PublicView.__dataclass_fields__)
-    assert fields == {"config", "build_date", "stories", "pages", "datasets", "editions"}
+    assert fields == {"config", "build_date", "stories", "pages", "datasets", "editions", "unlinked"}
     for name in ("secrets", "decisions", "invalid_stories", "all_stories", "problems"):
         assert not hasattr(PublicView, name)
 
