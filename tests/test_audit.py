@@ -317,6 +317,7 @@ def attacked(tmp_path_factory):
         patch.setattr(quotes, "find_quotes", lambda ps, intros: [])
         patch.setattr(audit, "audit_site", lambda ps, site: [])
         patch.setattr(audit, "audit_print", lambda ps, folder: [])
+        patch.setattr(audit, "audit_offline", lambda ps, folder: [])
         assert main(["build", "--root", str(root), "--date", BUILD_DATE]) == 0
     return root
 
