@@ -100,7 +100,9 @@ def read_edition(yml: Path, project: Project, config: Config, problems: Problems
         if f"guides/{slug}" not in project.pages:
             error("guides", f"there is no guide {slug!r}", "Check the folder name under content/guides/.")
     for slug in data["statistics"]:
-        if f"statistics/{slug}" not in project.datasets:
+        # A dataset that exists but has errors is reported in its own files, not again here.
+        exists = (config.root / "content" / "statistics" / slug / "dataset.yml").is_file()
+        if f"statistics/{slug}" not in project.datasets and not exists:
             error("statistics", f"there is no dataset {slug!r}",
                   "Check the folder name under content/statistics/.")
     languages = data["languages"] or list(config.languages)
