@@ -8,8 +8,8 @@ declare -A NEEDS=(
   [python3-venv]="python3 -c 'import ensurepip'"
   [libpango-1.0-0]="/usr/lib/*/libpango-1.0.so.0"
   [libpangoft2-1.0-0]="/usr/lib/*/libpangoft2-1.0.so.0"
-  [fonts-dejavu-core]="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-  [fonts-dejavu-extra]="/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"
+  [fonts-dejavu-core]="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"     # social-media pictures (site/og.py)
+  [fonts-noto-core]="/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"   # the zine's fonts (theme/zine/fonts.yml)
 )
 
 if [ "${1:-}" = "--test" ]; then

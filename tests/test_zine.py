@@ -418,8 +418,9 @@ def test_blank_pages_are_only_padding_before_the_back_cover(tmp_path):
     sections = "".join(f'<section style="break-before: page">Seite {n}</section>' for n in range(1, 6))
     html = f'<html lang="en"><body>{sections}<section style="break-before: page">BACK</section></body></html>'
     out = tmp_path / "padded.pdf"
-    label, pages, refused = run_job(Job("padded", html, "https://ballata.invalid/", ("@page { size: A6 }",),
-                                        str(out), pad_to_four=True))
+    css = ("@page { size: A6 } .blank { break-before: page }",)
+    label, pages, refused = run_job(Job("padded", html, "https://ballata.invalid/", css, str(out),
+                                        pad_to_four=True))
     assert (pages, refused) == (8, [])
     texts = pdf_text(out)
     assert [bool(t) for t in texts] == [True] * 5 + [False] * 2 + [True]

@@ -156,10 +156,12 @@ def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool, st
 @DATE_OPTION
 @click.option("--exclude-invalid", is_flag=True, help="Leave out stories and pages with errors.")
 @click.option("--no-pdf", is_flag=True, help="Build the website only.")
+@click.option("--allow-placeholders", is_flag=True,
+              help="Make print PDFs even with numbers marked placeholder: true (a proof copy).")
 @STRICT_OPTION
 @_guarded
 def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
-              strict: bool) -> None:
+              strict: bool, allow_placeholders: bool = False) -> None:
     """Build site/ (and the PDFs) through the consent gate."""
     from .site.build import SiteRenderer
     from .site.bundle import BundleRenderer, size_label
@@ -177,7 +179,7 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
             sys.exit(1)
     renderers: list[build_mod.Renderer] = [SiteRenderer()]
     if not no_pdf:
-        renderers.append(ZineRenderer())
+        renderers.append(ZineRenderer(allow_placeholders=allow_placeholders))
     renderers.append(BundleRenderer())  # after the zine: the bundles carry the PDFs pages link
     gathered = build_mod.build(root, build_date, renderers, exclude_invalid=exclude_invalid)
     _echo_problems(gathered.problems)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .errors import BallataError, Problem, Problems
 from . import sources
-from .schema import INVALID, Field, Group, ListOf, MapOf, PerLanguage, Text, validate
+from .schema import INVALID, Bool, Context, Field, Group, ListOf, MapOf, PerLanguage, Text, Type, validate
+from .schema import Path as YamlPath
 
 CONFIG_FILE = "ballata.yml"
 
@@ -16,6 +17,20 @@ LANGUAGE = Group({
     "name": Field(Text(), doc="The language's name in itself, e.g. Bahasa Indonesia."),
 })
 
+class PublicIdentifier(Type):
+    """A number as plain text, or ``{number: "...", placeholder: true}`` for one not yet verified
+    (the build warns; print PDFs are refused unless ``--allow-placeholders``)."""
+
+    expected = 'a number, or {number: "...", placeholder: true}'
+    MARKED = Group({"number": Field(Text()), "placeholder": Field(Bool(), required=False, default=False)})
+
+    def check(self, value: object, path: YamlPath, ctx: Context) -> object:
+        if isinstance(value, dict):
+            return self.MARKED.check(value, path, ctx)
+        number = Text().check(value, path, ctx)
+        return number if number is INVALID else {"number": number, "placeholder": False}
+
+
 CONFIG_SCHEMA = Group({
     "site_name": Field(PerLanguage()),
     "site_description": Field(PerLanguage(), required=False, default={}),
@@ -23,7 +38,7 @@ CONFIG_SCHEMA = Group({
                       required=False),
     "languages": Field(ListOf(LANGUAGE),
                        doc="List the languages, the default (published at /) first."),
-    "public_identifiers": Field(ListOf(Text()), required=False, default=[],
+    "public_identifiers": Field(ListOf(PublicIdentifier()), required=False, default=[],
                                 doc="Hotlines and embassy numbers that pages may show."),
     "licence": Field(PerLanguage(), required=False, default={}),
     "tags": Field(MapOf(Text(r"[a-z0-9]+(?:-[a-z0-9]+)*", "a tag in lowercase with hyphens"),
@@ -42,6 +57,8 @@ class Config:
     site_url: str | None = None
     site_description: dict[str, str] = field(default_factory=dict)
     public_identifiers: tuple[str, ...] = ()
+    placeholder_identifiers: tuple[str, ...] = ()
+    """Those of public_identifiers marked ``placeholder: true``: not yet verified."""
     licence: dict[str, str] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -75,7 +92,9 @@ def load_config(root: Path) -> Config:
         language_names={lang["code"]: lang["name"] for lang in data["languages"]},
         site_url=data["site_url"],
         site_description=data["site_description"],
-        public_identifiers=tuple(data["public_identifiers"]),
+        public_identifiers=tuple(i["number"] for i in data["public_identifiers"]),
+        placeholder_identifiers=tuple(i["number"] for i in data["public_identifiers"]
+                                      if i["placeholder"]),
         licence=data["licence"],
         tags=data["tags"],
     )

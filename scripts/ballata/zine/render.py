@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
 import re
@@ -20,10 +21,11 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import charts, images, links, sanitize, sources, urls
 from ..build import Outputs
+from ..config import CONFIG_FILE
 from ..editions import Edition
 from ..errors import BallataError, Problem, Problems
 from ..figures import Figure, add_figures, in_text
@@ -33,6 +35,8 @@ from ..strings import STRINGS_FILE, Strings
 from .fetcher import VIRTUAL_ROOT, SealedFetcher
 from .impose import impose
 from .qr import svg as qr_svg
+from .tagging import finish as finish_tags
+from .tagging import install as install_tagging
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,19 @@ PADDING_PAGES = '<section class="blank"></section>'
 SCREEN_DPI, PRINT_DPI = 150, 300
 MM_PER_INCH = 25.4
 IGNORED_CHARACTERS = set(" \n\t\r\u00ad\u200b\u200c\u200d\ufeff")
+SCREEN, PRINT = "screen", "print"
+"""The two media of an edition: the print master carries no link, the screen PDF is tagged."""
+PULL_QUOTE_MAX = 220
+"""Characters of the opening pull quote; a longer first sentence is cut at a word."""
+HEADING_SHIFT = 2
+"""Levels a text's own headings move down in an edition: edition (h1) > part (h2) > story or
+guide (h3) > its sections (h4), so the bookmarks nest as the pages do."""
+_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+_HREF = re.compile(r'\bhref="([^"]*)"')
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+_QUOTE_LINE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’]?\s+")
+_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,9 @@ def run_job(job: Job) -> tuple[str, int, list[str]]:
         return HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
 
+    tagged = str(job.options.get("pdf_variant", "")).startswith("pdf/ua")
+    if tagged:
+        install_tagging()
     document = layout(job.html)
     padding = -len(document.pages) % 4 if job.pad_to_four else 0
     if padding:
@@ -91,7 +111,7 @@ def run_job(job: Job) -> tuple[str, int, list[str]]:
         # cheaper than laying out the whole zine again.
         blanks = layout(PADDING_PAGES * padding).pages[:padding]
         document = document.copy(document.pages[:-1] + blanks + document.pages[-1:])
-    data = document.write_pdf(**job.options)
+    data = document.write_pdf(finisher=finish_tags if tagged else None, **job.options)
     if fetcher.refused:
         return job.label, len(document.pages), fetcher.refused
     Path(job.out).parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +119,58 @@ def run_job(job: Job) -> tuple[str, int, list[str]]:
     if job.impose_to:
         Path(job.impose_to).write_bytes(impose(data))
     return job.label, len(document.pages), []
+
+
+def pull_quote(body: str) -> str:
+    """The opening pull quote of a story: the first quotation of her text (a ``> `` line) when
+    there is one, otherwise her first sentence; plain text, at most PULL_QUOTE_MAX characters."""
+    lines = body.splitlines()
+    starts = [i for i, line in enumerate(lines) if _QUOTE_LINE.match(line)]
+    if starts:
+        quoted = []
+        for line in lines[starts[0]:]:
+            match = _QUOTE_LINE.match(line)
+            if not match or not match.group(1).strip():
+                break
+            quoted.append(match.group(1))
+        text = " ".join(quoted)
+    else:
+        paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()
+                      and not p.lstrip().startswith(("#", "!", "-", "*", "|", "<", "1."))]
+        text = _SENTENCE_END.split(paragraphs[0].strip(), maxsplit=1)[0] if paragraphs else ""
+    text = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", text).split())
+    text = text.strip(" \"“”'‘’")
+    if len(text) > PULL_QUOTE_MAX:
+        text = text[:PULL_QUOTE_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+def shift_headings(html: str, levels: int = HEADING_SHIFT) -> str:
+    """Move a text's headings down ``levels`` (never below h6)."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", html)
+
+
+def cross_references(html: str, medium: str, page_word: str) -> str:
+    """Links inside the edition (``#story-…``, ``#guide-…``) show the page they lead to; in
+    print, no link stays a link (a print master carries no link annotation): only its words."""
+    word = escape(page_word)
+
+    def change(match: re.Match[str]) -> str:
+        attributes, words = match.group(1), match.group(2)
+        href = _HREF.search(attributes)
+        target = href.group(1) if href else ""
+        if target.startswith("#"):
+            marks = f'class="xref" data-target="{target}" data-page-word="{word}"'
+            if medium == PRINT:
+                return f"<span {marks}>{words}</span>"
+            return f'<a href="{target}" {marks}>{words}</a>'
+        return f"<span>{words}</span>" if medium == PRINT else match.group(0)
+    return _ANCHOR.sub(change, html)
+
+
+def site_host(site_url: str) -> str:
+    """The website's address as people say it: ``ballata.example.org`` (or with its path)."""
+    return re.sub(r"^https?://", "", site_url).rstrip("/")
 
 
 def build_date_iso(date: dt.date) -> str:
@@ -204,9 +276,11 @@ class Renderer:
         return html
 
     def _html(self, text: Text, url: str, pictures: dict[str, Path], image_width: int,
-              captions: dict[str, Figure] | None = None) -> str:
+              captions: dict[str, Figure] | None = None,
+              anchors: dict[str, str] | None = None) -> str:
         """The text as cleaned HTML; ``pictures`` are the files next to it that it may show (by
-        the name it uses), handed over to the sealed fetcher; other links go to the website.
+        the name it uses), handed over to the sealed fetcher; other links go to the website, or,
+        listed in ``anchors`` (site path -> ``#id``), to a story or guide of the same edition.
         ``captions``: story.yml's alt text and caption of each picture, by name."""
         handed: dict[str, Figure] = {}
 
@@ -221,6 +295,8 @@ class Renderer:
             site_path = urls.resolve(target, url)
             if site_path in self.ps.unlinked:
                 return links.UNLINKED
+            if anchors and site_path in anchors:
+                return anchors[site_path]
             return urls.absolute(self.site_url, site_path)
         self._check_glyphs(text.path, text.title + text.body)
         body = links.rewrite(text.body, change)
@@ -278,11 +354,46 @@ class Renderer:
             rules.append("marks: crop")
         return "@page { " + "; ".join(rules) + "; }"
 
+    def _cover(self, edition: Edition, dpi: int, bleed_mm: float) -> dict[str, Any] | None:
+        """The cover picture and where it goes: scaled to cover the page and its bleed on all
+        four sides (a page background is placed on the trimmed page, so it is sized here)."""
+        if not edition.cover:
+            return None
+        from PIL import Image
+
+        width_mm, height_mm = (size + 2 * bleed_mm for size in edition.size_mm)
+        address = self._image(edition.cover, round(width_mm / MM_PER_INCH * dpi))
+        data = self.resources[address]
+        with Image.open(io.BytesIO(data if isinstance(data, bytes) else b"")) as picture:
+            pixels_w, pixels_h = picture.size
+        scale = max(width_mm / pixels_w, height_mm / pixels_h)
+        shown_w, shown_h = pixels_w * scale, pixels_h * scale
+        return {"src": address, "width": f"{shown_w:.2f}", "height": f"{shown_h:.2f}",
+                "x": f"{-bleed_mm - (shown_w - width_mm) / 2:.2f}",
+                "y": f"{-bleed_mm - (shown_h - height_mm) / 2:.2f}"}
+
+    def hotlines(self) -> list[str]:
+        """The public numbers printed on the back cover, as ballata.yml lists them."""
+        return list(self.config.public_identifiers)
+
     def edition_html(self, edition: Edition, lang: str, versions: list[StoryVersion],
-                     dpi: int) -> str:
+                     dpi: int, medium: str = SCREEN) -> str:
         t = self.strings.for_lang(lang)
+        page_word = self.strings.get("page_abbrev", lang)
         width_mm = edition.size_mm[0] - 32
         image_width = round(width_mm / MM_PER_INCH * dpi)
+        published = {p.page.key: p for p in self.ps.pages[lang]}
+        pages = [published[f"guides/{slug}"] for slug in edition.guides
+                 if f"guides/{slug}" in published]  # others are left out by the core, with a warning
+        # Links to a story or guide printed in this edition lead to its page, not the website.
+        anchors = {v.url: f"#story-{v.story.slug}" for v in versions}
+        anchors |= {p.url: f"#guide-{p.page.slug}" for p in pages}
+
+        def html(text: Text, url: str, pictures: dict[str, Path],
+                 captions: dict[str, Figure] | None = None) -> str:
+            rendered = self._html(text, url, pictures, image_width, captions, anchors)
+            return Markup(cross_references(shift_headings(rendered), medium, page_word))
+
         stories = []
         for v in versions:
             n = v.story.narrator
@@ -294,39 +405,40 @@ class Renderer:
                 "from_to": self.strings.get("from_to", lang, region=v.story.region,
                                             destination=v.story.destination),
                 "recorded": v.story.recorded.isoformat(),
-                "html": self._html(v.text, v.url, self._story_pictures(v), image_width, captions),
+                "pullquote": pull_quote(v.text.body),
+                "html": html(v.text, v.url, self._story_pictures(v), captions),
                 "figures": extra})
-        guides = []
-        published = {p.page.key: p for p in self.ps.pages[lang]}
-        for slug in edition.guides:
-            page = published.get(f"guides/{slug}")
-            if page is None:
-                continue  # left out by the core (it quotes a withdrawn story), with a warning
-            guides.append({"id": f"guide-{slug}", "lang": page.text.lang, "title": page.text.title,
-                           "html": self._html(page.text, page.url, self._page_pictures(page),
-                                              image_width)})
+        guides = [{"id": f"guide-{page.page.slug}", "lang": page.text.lang,
+                   "title": page.text.title,
+                   "html": html(page.text, page.url, self._page_pictures(page))}
+                  for page in pages]
         datasets = []
         for slug in edition.statistics:
-            dataset = self.ps.datasets[f"statistics/{slug}"]
+            dataset = self.ps.datasets.get(f"statistics/{slug}")
+            if dataset is None:
+                continue  # left out with --exclude-invalid: its errors are in the report
             view = charts.dataset_view(dataset, lang, self.strings)
             datasets.append(dict(view, id=f"data-{slug}", chart=None,
                                  chart_file=self._hand_over(view["chart"].encode("utf-8"), ".svg")))
-        toc = ([{"kind": "story", "id": s["id"], "title": s["title"]} for s in stories]
-               + [{"kind": "guide", "id": g["id"], "title": g["title"]} for g in guides]
-               + [{"kind": "dataset", "id": d["id"], "title": d["caption"]} for d in datasets])
+        parts: list[tuple[str, list[dict[str, Any]], str]] = [
+            (t["stories"], stories, "title"), (t["guides"], guides, "title"),
+            (t["statistics"], datasets, "caption")]
+        toc = [{"title": name, "entries": [{"id": e["id"], "title": e[key]} for e in entries]}
+               for name, entries, key in parts if entries]
         intro = edition.intro.get(lang)
         title = edition.title.get(lang) or edition.title[next(iter(edition.title))]
         subtitle = edition.subtitle.get(lang, "")
         self._check_glyphs(f"{edition.folder}/zine.yml", title + subtitle)
-        cover_width = round((edition.size_mm[0] + 2 * edition.bleed_mm) / MM_PER_INCH * dpi)
+        site_url = self.config.site_url or ""
         return self.env.get_template("zine.html").render(
-            lang=lang, t=t, title=title, subtitle=subtitle, edition=edition.slug,
-            cover=self._image(edition.cover, cover_width) if edition.cover else None,
-            intro=self._html(intro, urls.home(self.config, lang), {}, image_width) if intro else "",
+            lang=lang, t=t, title=title, subtitle=subtitle, edition=edition.slug, medium=medium,
+            cover=self._cover(edition, dpi, edition.bleed_mm if medium == PRINT else 0),
+            intro=html(intro, urls.home(self.config, lang), {}) if intro else "",
             intro_lang=intro.lang if intro else lang, toc=toc, stories=stories, guides=guides,
             datasets=datasets, created=build_date_iso(self.ps.build_date),
             build_date=self.ps.build_date.isoformat(), licence=self.config.licence.get(lang, ""),
-            site_url=self.config.site_url or "", qr=self._qr(urls.screen_pdf(edition.slug, lang)))
+            site_url=site_url, site_host=site_host(site_url), hotlines=self.hotlines(),
+            qr=self._qr(urls.screen_pdf(edition.slug, lang)))
 
     def _take_resources(self) -> dict[str, bytes | str]:
         """What the PDF just prepared may load: its pictures and charts, and the fonts."""
@@ -346,9 +458,9 @@ class Renderer:
                                           "the edition's languages under languages:.")
                 continue
             size = edition.page_size
-            screen_html = self.edition_html(edition, lang, content.screen[lang], SCREEN_DPI)
+            screen_html = self.edition_html(edition, lang, content.screen[lang], SCREEN_DPI, SCREEN)
             screen_resources = self._take_resources()
-            print_html = self.edition_html(edition, lang, content.print[lang], PRINT_DPI)
+            print_html = self.edition_html(edition, lang, content.print[lang], PRINT_DPI, PRINT)
             print_resources = self._take_resources()
             jobs.append(Job(
                 f"{edition.slug}-{lang} screen", screen_html, base,
@@ -398,16 +510,20 @@ class Renderer:
             for p in self.ps.pages[lang]:
                 if not p.is_handout:
                     continue
+                site_url = self.config.site_url or ""
                 html = self.env.get_template("handout.html").render(
                     lang=lang, title=p.text.title, description=p.text.meta.get("description", ""),
-                    html=self._html(p.text, p.url, self._page_pictures(p), 900),
+                    html=Markup(cross_references(
+                        self._html(p.text, p.url, self._page_pictures(p), 900), SCREEN,
+                        self.strings.get("page_abbrev", lang))),
                     created=build_date_iso(self.ps.build_date),
                     build_date=self.ps.build_date.isoformat(),
-                    licence=self.config.licence.get(lang, ""), site_url=self.config.site_url or "",
-                    qr=self._qr(p.url), t=self.strings.for_lang(lang))
+                    licence=self.config.licence.get(lang, ""), site_url=site_url,
+                    site_host=site_host(site_url), qr=self._qr(p.url),
+                    t=self.strings.for_lang(lang))
                 jobs.append(Job(f"guide {p.page.slug}-{lang}", html,
                                 f"{VIRTUAL_ROOT}content/{p.page.key}/",
-                                (self.font_css, self.css, "@page { size: A4; margin: 16mm; }"),
+                                (self.font_css, self.css, "@page { size: A5; }"),
                                 str(site_dir / urls.handout_pdf(p.page.slug, lang)),
                                 self._take_resources(),
                                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI,
@@ -475,7 +591,33 @@ class ZineRenderer:
     name = "zine"
     makes_pdfs = True
 
+    def __init__(self, allow_placeholders: bool = False) -> None:
+        self.allow_placeholders = allow_placeholders
+        """Make print PDFs even with numbers not yet verified (a proof, never for the shop)."""
+
     def render(self, public: PublicView, outputs: Outputs) -> Problems:
         if outputs.print is None:
             return Problems()
-        return render_all(public, outputs.site, outputs.print)
+        problems = placeholder_problems(public.config.placeholder_identifiers,
+                                        self.allow_placeholders)
+        if problems.errors:
+            return problems
+        problems.extend(render_all(public, outputs.site, outputs.print))
+        return problems
+
+
+def placeholder_problems(placeholders: tuple[str, ...], allowed: bool) -> Problems:
+    """A number marked ``placeholder: true`` is a warning; printing it is an error, unless
+    allowed: a wrong hotline in a thousand copies cannot be taken back."""
+    problems = Problems()
+    for number in placeholders:
+        problems.warning(CONFIG_FILE, f'"{number}" is marked as a placeholder, not a number the '
+                         "team has verified", field="public_identifiers",
+                         tip="Replace it with the verified number and remove placeholder: true.")
+    if placeholders and not allowed:
+        problems.error(CONFIG_FILE, "print PDFs are not made while a public number is a "
+                       "placeholder: " + ", ".join(f'"{n}"' for n in placeholders),
+                       field="public_identifiers",
+                       tip="Verify the numbers and remove placeholder: true, or build a proof copy "
+                           "with `ballata build --allow-placeholders` (not for the print shop).")
+    return problems
