@@ -517,13 +517,14 @@ def test_back_cover_has_the_site_hotlines_and_qr_code(lang, built):
     assert "Balla'ta Migran" in back
 
 
-def test_a_placeholder_number_warns_and_stops_print_pdfs(tmp_path, run):
+def test_a_placeholder_number_warns_and_stops_print_pdfs(tmp_path, run, monkeypatch):
     from ballata.zine.render import placeholder_problems
 
+    monkeypatch.delenv("BALLATA_ALLOW_PLACEHOLDERS")
     root = copy_project(tmp_path)
     config = root / "ballata.yml"
     config.write_text(config.read_text().replace(
-        '- "0800-1000-0000"', '- {number: "0800-1000-0000", placeholder: true}'))
+        '- {number: "+60 3-0000 0000", placeholder: true}', '- "+60 3-0000 0000"'))
     result = run("build", "--root", str(root), "--date", BUILD_DATE)
     assert result.code == 1
     assert ('WARNING ballata.yml: public_identifiers: "0800-1000-0000" is marked as a placeholder'

@@ -156,8 +156,9 @@ def check(root: Path, date: str | None, as_json: bool, exclude_invalid: bool, st
 @DATE_OPTION
 @click.option("--exclude-invalid", is_flag=True, help="Leave out stories and pages with errors.")
 @click.option("--no-pdf", is_flag=True, help="Build the website only.")
-@click.option("--allow-placeholders", is_flag=True,
-              help="Make print PDFs even with numbers marked placeholder: true (a proof copy).")
+@click.option("--allow-placeholders", is_flag=True, envvar="BALLATA_ALLOW_PLACEHOLDERS",
+              help="Make print PDFs even with numbers marked placeholder: true (a proof copy); "
+                   "also set by BALLATA_ALLOW_PLACEHOLDERS=1.")
 @STRICT_OPTION
 @_guarded
 def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
