@@ -30,16 +30,18 @@ def bars(dataset: Dataset, lang: str, hidden_label: str, official_suffix: str) -
 
 
 def bar_chart_svg(dataset: Dataset, lang: str, *, title: str, description: str, hidden_label: str,
-                  official_suffix: str, value_label: str) -> str:
-    """A horizontal bar chart; hatching tells the official figures apart without colour."""
+                  official_suffix: str, value_label: str, phone: bool = False) -> str:
+    """A horizontal bar chart; hatching tells the official figures apart without colour.
+    ``phone``: drawn narrower with larger type, so its labels stay at 12 px or more on a
+    360 px screen (the website); otherwise sized for an A5 page."""
     items = tuple(bars(dataset, lang, hidden_label, official_suffix))
     ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", dataset.key.lower()) + f"-{lang}"
-    return _draw(items, ident, title, description, hidden_label, value_label)
+    return _draw(items, ident, title, description, hidden_label, value_label, phone)
 
 
 @functools.lru_cache(maxsize=64)
 def _draw(items: tuple[tuple[str, int | None, bool], ...], ident: str, title: str, description: str,
-          hidden_label: str, value_label: str) -> str:
+          hidden_label: str, value_label: str, phone: bool = False) -> str:
     """Drawn once per build for the same bars: the website and every PDF share it."""
     import matplotlib
 
@@ -47,8 +49,8 @@ def _draw(items: tuple[tuple[str, int | None, bool], ...], ident: str, title: st
     from matplotlib import pyplot as plt
 
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ballata",
-                                "font.family": "sans-serif", "font.size": 11}):
-        fig, ax = plt.subplots(figsize=(5.2, 0.6 * len(items) + 1.0))
+                                "font.family": "sans-serif", "font.size": 10 if phone else 11}):
+        fig, ax = plt.subplots(figsize=(3.4 if phone else 5.2, 0.6 * len(items) + 1.0))
         # Wrapped, so a long label does not squeeze the bars on a phone screen.
         labels = [textwrap.fill(label, 16) for label, _, _ in items][::-1]
         values = [value or 0 for _, value, _ in items][::-1]
@@ -61,7 +63,7 @@ def _draw(items: tuple[tuple[str, int | None, bool], ...], ident: str, title: st
         top = max(values + [1])
         for y, (value, (_, shown, _)) in enumerate(zip(values, items[::-1])):
             ax.text(value + top * 0.01, y, hidden_label if shown is None else str(shown),
-                    va="center", fontsize=9)
+                    va="center", fontsize=10 if phone else 9)
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel(value_label)
         ax.spines[["top", "right"]].set_visible(False)
@@ -71,13 +73,15 @@ def _draw(items: tuple[tuple[str, int | None, bool], ...], ident: str, title: st
         plt.close(fig)
     svg = out.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE: it is embedded in HTML
+    # Nor RDF metadata: HTML does not allow its namespaces, and it says nothing to a reader.
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
     head = (f'<title id="{ident}-title">{html.escape(title)}</title>'
             f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
 
 
-def dataset_view(dataset: Dataset, lang: str, strings: Strings) -> dict[str, Any]:
+def dataset_view(dataset: Dataset, lang: str, strings: Strings, phone: bool = False) -> dict[str, Any]:
     """What a page or a zine shows of a dataset: table, chart, note, official figures, source."""
     table: Table = dataset.table  # type: ignore[assignment]
     t = lambda key, **kw: strings.get(key, lang, **kw)  # noqa: E731
@@ -107,7 +111,7 @@ def dataset_view(dataset: Dataset, lang: str, strings: Strings) -> dict[str, Any
         "chart": bar_chart_svg(dataset, lang, title=dataset.chart_title.get(lang, ""),
                                description=description, hidden_label=hidden,
                                official_suffix=t("official_suffix"),
-                               value_label=dataset.measure.label.get(lang, "")),
+                               value_label=dataset.measure.label.get(lang, ""), phone=phone),
         "official": [{"label": o.label.get(lang, ""), "value": shown(o.value),
                       "source": o.source.get(lang, "")} for o in dataset.official],
         "source": dataset.source.get(lang, ""),

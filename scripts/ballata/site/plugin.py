@@ -29,10 +29,14 @@ from . import desk as preview
 from . import offline, og, search
 from .build import handed_view
 from .config import check_mkdocs_config
-from .views import SiteBuilder, SitePage
+from .views import SiteBuilder, SitePage, licence_url
 
 
 log = logging.getLogger("mkdocs.plugins.ballata")
+MATERIAL_UNUSED = ("assets/javascripts/", "assets/stylesheets/", "assets/images/")
+"""Material's files that no page loads (theme/overrides/main.html): never published."""
+MARK = "assets/ballata-mark.svg"
+"""The organisation's mark (theme/overrides/assets/): logo and favicon."""
 
 
 class BallataPluginConfig(base.Config):
@@ -137,8 +141,9 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         docs_dir = Path(config.docs_dir).resolve()
         # Nothing from docs_dir is published: every page and picture comes from the publish set.
         # Material's JavaScript is never loaded (see theme/overrides/main.html), so it is not shipped.
+        # Nor are its stylesheets and favicon: the theme's own (theme/overrides/assets/) replace them.
         kept = [f for f in files if f.src_dir and Path(f.src_dir).resolve() != docs_dir
-                and not f.src_uri.startswith("assets/javascripts/")]
+                and not f.src_uri.startswith(MATERIAL_UNUSED)]
         out = Files(kept)
         for page in self.pages.values():
             # An explicit (empty) front matter: otherwise MkDocs reads a first line such as
@@ -198,7 +203,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         root = urlsplit(self.base_url).path.rstrip("/") + "/"
         return {"page": view, "lang": "en", "ui_lang": "en", "t": {}, "site_name": "ballata",
                 "nav": [], "home": root, "search": root, "switch": [], "hreflang": [],
-                "canonical": root, "image": None, "licence": "", "locale": "en_GB"}
+                "canonical": root, "image": None, "licence": "", "locale": "en_GB",
+                "mark": root + MARK, "footer": None, "picture": lambda site_path: None}
 
     def _context(self, view: SitePage, config: Any, link: Callable[[str], str]) -> dict[str, Any]:
         """What the theme's templates see as ``ballata``: links already made for this page."""
@@ -215,8 +221,12 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             "home": link(self.builder.home(view.lang)),
             "search": link(urls.search(ballata_config, view.lang)),
             "switch": [{"lang": other, "name": ballata_config.language_names[other],
-                        "url": link(url), "current": other == view.lang}
+                        "url": link(url), "current": other == view.lang,
+                        "available": other == view.lang or other in view.alternates}
                        for other, url in view.switch.items()],
+            "picture": lambda site_path: self._picture(site_path, view.url),
+            "mark": link(MARK),
+            "footer": self._footer(view, link),
             "hreflang": self._hreflang(view),
             "canonical": urls.absolute(self.base_url, view.url),
             "image": urls.absolute(self.base_url, view.image) if view.image else None,
@@ -228,6 +238,34 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             "sw": None if self.preview else link(urls.SERVICE_WORKER),
             "licence": ballata_config.licence.get(view.lang, ""),
             "locale": {"id": "id_ID", "en": "en_GB"}.get(view.lang, view.lang),
+        }
+
+    def _picture(self, site_path: str, page_url: str) -> dict[str, Any] | None:
+        """A published picture as the theme lays it out: address, sizes and srcset from this page."""
+        sizes = self.renditions.get(site_path)
+        if not sizes:
+            return None
+        largest = sizes[-1]
+        return {"src": urls.relative(site_path, page_url), "width": largest.width,
+                "height": largest.height,
+                "srcset": ", ".join(f"{urls.relative(r.path, page_url)} {r.width}w" for r in sizes)}
+
+    def _footer(self, view: SitePage, link: Callable[[str], str]) -> dict[str, Any]:
+        """What every page's footer links to: about and contact, the licence, the zine."""
+        assert self.builder is not None
+        lang, cfg = view.lang, self.site_config
+        about = urls.page(cfg, lang, "about")
+        has_about = about in self.builder.page_urls
+        licence = cfg.licence.get(lang, "")
+        return {
+            "description": cfg.site_description.get(lang, ""),
+            "about": link(about) if has_about else None,
+            "contact": link(about) + "#kontak" if has_about else None,
+            "licence": licence,
+            "licence_url": licence_url(licence, lang),
+            "zines": [dict(z, url=link(urls.screen_pdf(e.slug, lang)))
+                      for e in self.builder.editions for z in [{"title": e.title.get(lang, "")}]
+                      if lang in self.builder.zine_languages[e.slug]],
         }
 
     def _hreflang(self, view: SitePage) -> list[dict[str, str]]:
@@ -252,6 +290,11 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             for name in env.list_templates() if name.startswith("partials/languages/")}
         env.globals["ballata_alternates"] = {page.url: self._hreflang(page)
                                              for page in self.pages.values()}
+        # The sitemap lists what a search engine should show, dated by the content's own dates.
+        env.globals["ballata_sitemap"] = {
+            page.url: {"listed": page.listed,
+                       "lastmod": page.updated.isoformat() if page.updated else None}
+            for page in self.pages.values()}
         return env
 
     def on_post_build(self, config: Any) -> None:

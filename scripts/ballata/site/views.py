@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import posixpath
@@ -38,6 +39,13 @@ class SitePage:
     data: dict[str, Any] = field(default_factory=dict)
     image: str | None = None
     """Site path of the picture shown when the link is shared."""
+    updated: dt.date | None = None
+    """The content's own date, for the sitemap's lastmod: a story's, never the build's."""
+
+    @property
+    def listed(self) -> bool:
+        """In the sitemap: every page a search engine should show, not search, offline or 404."""
+        return self.kind not in ("search", "offline", "404", "errors", "desk", "withheld")
 
 
 def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
@@ -52,6 +60,65 @@ def plain_summary(markdown: str, limit: int = SUMMARY_CHARS) -> str:
             text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
         return text
     return ""
+
+
+def human_date(day: dt.date, lang: str, strings: Strings) -> str:
+    """"14 Juni 2025" / "14 June 2025": month names and order from theme/strings.yml."""
+    months = strings.get("months", lang).split()
+    return strings.get("date_format", lang, day=day.day, month=months[day.month - 1], year=day.year)
+
+
+_QUOTE = re.compile(r"^> ?(\S.*(?:\n> ?\S.*)*)", re.MULTILINE)
+
+
+def pull_quote(markdown: str, limit: int = 220) -> str:
+    """Her words to set large: the text's first quotation (a `>` block), else its first sentence."""
+    found = _QUOTE.search(markdown)
+    if found:
+        text = " ".join(line.lstrip(">").strip() for line in found.group(1).splitlines())
+        return plain_summary(text, limit)
+    summary = plain_summary(markdown, limit * 2)
+    sentence = re.match(r"(.+?[.!?])(\s|$)", summary)
+    text = sentence.group(1) if sentence else summary
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+_TASK = re.compile(r"^[-*+] \[([ xX])\] (.*)$")
+
+
+def checklists(markdown: str) -> str:
+    """A task list (`- [ ] ...`) as a list of plain items in a checklist block, so the page shows
+    boxes to tick on paper and never a disabled, unlabelled checkbox."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.extend(["", '<div class="ballata-checklist" markdown="1">', "", *run, "", "</div>", ""])
+            run.clear()
+    for line in markdown.split("\n"):
+        task = _TASK.match(line)
+        if task:
+            run.append(f"- {'✓ ' if task.group(1) != ' ' else ''}{task.group(2)}")
+        elif run and line.startswith(("  ", "\t")) and line.strip():
+            run.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+_CC = re.compile(r"\bCC (BY(?:-(?:NC|ND|SA))*) (\d\.\d)\b")
+
+
+def licence_url(licence: str, lang: str) -> str | None:
+    """The deed of a Creative Commons licence named in the licence line, in the reader's language."""
+    found = _CC.search(licence)
+    if not found:
+        return None
+    return (f"https://creativecommons.org/licenses/{found.group(1).lower()}/{found.group(2)}/"
+            f"deed.{lang}")
 
 
 class SiteBuilder:
@@ -85,7 +152,7 @@ class SiteBuilder:
             if site_path.endswith("/") or site_path == "":
                 return posixpath.relpath("/" + urls.source_of(site_path), "/" + url) + fragment
             return posixpath.relpath("/" + site_path, "/" + url)
-        return links.rewrite(body, change)
+        return links.rewrite(checklists(body), change)
 
     # Pages -----------------------------------------------------------------------------------
     def _switch(self, lang: str, alternates: dict[str, str]) -> dict[str, str]:
@@ -103,12 +170,23 @@ class SiteBuilder:
                   "caption": m.caption.get(lang, ""),
                   "url": urls.relative(urls.story_medium(story.slug, m.file), v.url),
                   "in_text": m.file in shown} for m in story.media]
+        ordered = self._ordered(lang)
+        at = next(i for i, x in enumerate(ordered) if x.story.slug == story.slug)
+        related = [x for x in ordered if x.story.slug != story.slug
+                   and set(x.story.tags) & set(story.tags)][:3]
         return SitePage(
             src_uri=urls.source_of(v.url), url=v.url, lang=lang, kind="story", title=v.text.title,
             description=plain_summary(v.text.body), markdown=self._markdown(v.text.body, v.url, v),
             content_lang=lang, alternates=alternates, switch=self._switch(lang, alternates),
             image=urls.og_image(v.url),  # drawn from the title and text: never her photo
+            updated=max(story.recorded, story.consent.date or story.recorded),
             data={
+                "date": human_date(story.recorded, lang, self.strings),
+                "quote": pull_quote(v.text.body),
+                "topic": self.config.tag_label(story.tags[0], lang) if story.tags else "",
+                "related": [self._card(x, v.url) for x in related],
+                "newer": self._link(ordered[at - 1], v.url) if at > 0 else None,
+                "older": self._link(ordered[at + 1], v.url) if at + 1 < len(ordered) else None,
                 "byline": byline,
                 "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
                 "anonymous": narrator.attribution is Attribution.ANONYMOUS,
@@ -132,9 +210,17 @@ class SiteBuilder:
         if self.editions and p.is_handout:
             data["handout"] = urls.relative(urls.handout_pdf(page.slug, lang), p.url)
         if kind == "home":
-            data["zines"] = [{"title": e.title.get(lang, ""),
-                              "url": urls.relative(urls.screen_pdf(e.slug, lang), p.url)}
-                             for e in self.editions if lang in self.zine_languages[e.slug]]
+            data["zines"] = self.zines(lang, p.url)
+            featured = self.featured(lang)
+            data["featured"] = [self._card(v, p.url) for v in featured]
+            data["cover"] = next(({"src": urls.story_medium(v.story.slug, m.file),
+                                   "alt": m.alt.get(lang, ""), "caption": m.caption.get(lang, "")}
+                                  for v in featured for m in v.story.media[:1]), None)
+            data["ways"] = [
+                {"title": self.strings.get(key, lang), "text": self.strings.get(f"way_{key}", lang),
+                 "url": urls.relative(urls.page(self.config, lang, key), p.url), "key": key}
+                for key in ("stories", "guides", "statistics")
+                if key == "stories" or urls.page(self.config, lang, key) in self.page_urls]
         if dataset:
             data["dataset"] = self._dataset(dataset, lang, p.url)
         return SitePage(
@@ -153,7 +239,7 @@ class SiteBuilder:
                 for p in self.ps.pages[lang] if p.page.key.startswith(key + "/")]
 
     def _dataset(self, dataset: Dataset, lang: str, from_url: str) -> dict[str, Any]:
-        view = charts.dataset_view(dataset, lang, self.strings)
+        view = charts.dataset_view(dataset, lang, self.strings, phone=True)
         view["csv"] = urls.relative(urls.dataset_csv(dataset.key), from_url)
         return view
 
@@ -161,20 +247,43 @@ class SiteBuilder:
         return urls.stories_index(self.config, lang, tag=tag)
 
     def _card(self, v: StoryVersion, from_url: str) -> dict[str, Any]:
-        narrator = v.story.narrator
+        narrator, lang = v.story.narrator, v.lang
+        picture = next(({"src": urls.story_medium(v.story.slug, m.file), "alt": m.alt.get(lang, "")}
+                        for m in v.story.media[:1]), None)
         return {"title": v.text.title, "url": urls.relative(v.url, from_url),
                 "byline": narrator.byline(),
                 "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
                 "summary": plain_summary(v.text.body),
-                "from_to": self.strings.get("from_to", v.lang, region=v.story.region,
+                "quote": pull_quote(v.text.body, 160),
+                "picture": picture,
+                "topic": self.config.tag_label(v.story.tags[0], lang) if v.story.tags else "",
+                "date": human_date(v.story.recorded, lang, self.strings),
+                "from_to": self.strings.get("from_to", lang, region=v.story.region,
                                             destination=v.story.destination)}
+
+    def _link(self, v: StoryVersion, from_url: str) -> dict[str, str]:
+        return {"title": v.text.title, "url": urls.relative(v.url, from_url)}
+
+    def _ordered(self, lang: str) -> list[StoryVersion]:
+        """The stories of one language, newest first: the order of the index and of next/previous."""
+        return sorted(self.web[lang], key=lambda v: (v.story.recorded, v.story.slug), reverse=True)
+
+    def featured(self, lang: str, n: int = 3) -> list[StoryVersion]:
+        """The home page's stories: those with a picture first, then the newest."""
+        return sorted(self._ordered(lang), key=lambda v: not v.story.media)[:n]
+
+    def zines(self, lang: str, from_url: str) -> list[dict[str, str]]:
+        """The editions made in this language, to download."""
+        return [{"title": e.title.get(lang, ""),
+                 "url": urls.relative(urls.screen_pdf(e.slug, lang), from_url)}
+                for e in self.editions if lang in self.zine_languages[e.slug]]
 
     def listing(self, lang: str, versions: list[StoryVersion], title: str,
                 intro: PageVersion | None, tag: str | None) -> list[SitePage]:
         """A paginated list of story cards; the first page carries the editors' intro, if any."""
         versions = sorted(versions, key=lambda v: (v.story.recorded, v.story.slug), reverse=True)
         total = max(1, math.ceil(len(versions) / STORIES_PER_PAGE))
-        tags = sorted({t for v in self.web[lang] for t in v.story.tags})
+        counts = self._tag_counts(lang)
         out = []
         for n in range(1, total + 1):
             url = urls.stories_index(self.config, lang, n, tag)
@@ -184,9 +293,10 @@ class SiteBuilder:
                      if n > 1 else None,
                      "next": urls.relative(urls.stories_index(self.config, lang, n + 1, tag), url)
                      if n < total else None}
-            # Tag pages exist in one language each; switching language leads to the story index.
-            alternates = ({other: urls.page(self.config, other, "stories")
-                           for other in self.config.languages} if not tag and n == 1 else {})
+            # A list exists in another language when that language has as many pages of it.
+            alternates = {other: urls.stories_index(self.config, other, n, tag)
+                          for other in self.config.languages
+                          if other == lang or self._pages_of(other, tag) >= n}
             out.append(SitePage(
                 src_uri=urls.source_of(url), url=url, lang=lang, kind="story-index", title=title,
                 description=plain_summary(intro.text.body) if intro else title,
@@ -197,10 +307,22 @@ class SiteBuilder:
                       "translated": intro.translated if intro else True,
                       "all_url": urls.relative(urls.page(self.config, lang, "stories"), url),
                       "tag": self.config.tag_label(tag, lang) if tag else None,
-                      "tags": [{"label": self.config.tag_label(t, lang),
+                      "count": len(versions),
+                      "tags": [{"label": self.config.tag_label(t, lang), "count": count,
                                 "url": urls.relative(self._tag_url(lang, t), url),
-                                "current": t == tag} for t in tags]}))
+                                "current": t == tag} for t, count in counts.items()]},
+                updated=max((max(v.story.recorded, v.story.consent.date or v.story.recorded)
+                             for v in chunk), default=None)))
         return out
+
+    def _tag_counts(self, lang: str) -> dict[str, int]:
+        tags = sorted({t for v in self.web[lang] for t in v.story.tags})
+        return {t: sum(t in v.story.tags for v in self.web[lang]) for t in tags}
+
+    def _pages_of(self, lang: str, tag: str | None) -> int:
+        """How many pages a list of stories has in a language (0: it does not exist there)."""
+        n = len(self.web[lang]) if tag is None else self._tag_counts(lang).get(tag, 0)
+        return math.ceil(n / STORIES_PER_PAGE) if n or tag else 1
 
     def search_page(self, lang: str) -> SitePage:
         url = urls.search(self.config, lang)
@@ -245,10 +367,17 @@ class SiteBuilder:
         return items
 
     def not_found_page(self) -> SitePage:
+        """One page for every address that is not there: in every language, each with its home."""
         lang = self.config.default_language
         return SitePage(src_uri="404.html", url="404.html", lang=lang, kind="404",
-                        title="404", description="", markdown="", content_lang=lang,
-                        switch=self._switch(lang, {}))
+                        title=self.strings.get("not_found_title", lang), description="",
+                        markdown="", content_lang=lang, switch=self._switch(lang, {}),
+                        data={"languages": [
+                            {"lang": other, "title": self.strings.get("not_found_title", other),
+                             "text": self.strings.get("not_found", other),
+                             "home": urls.home(self.config, other),
+                             "home_label": self.strings.get("home", other)}
+                            for other in self.config.languages]})
 
     def downloads(self) -> dict[str, bytes]:
         """Site path -> bytes of the published (checked, aggregated) tables."""
