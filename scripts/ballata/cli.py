@@ -39,12 +39,13 @@ def _echo_problem(problem: Problem) -> None:
 
 
 def _echo_problems(problems: Problems) -> None:
-    """Warnings, then errors; the same message about several places (every page linking to a
-    broken story) is said once, naming every place."""
+    """Warnings, then errors, each with its file and line; only the same link problem in several
+    places (every page linking to a broken story) is said once, naming every place."""
     groups: dict[tuple[object, ...], list[Problem]] = {}
-    for problem in problems.warnings + problems.errors:
-        groups.setdefault((problem.level, problem.message, problem.field, problem.tip),
-                          []).append(problem)
+    for n, problem in enumerate(problems.warnings + problems.errors):
+        key = (problem.level, problem.message, problem.field, problem.tip) \
+            if problem.field == "link" else (n,)
+        groups.setdefault(key, []).append(problem)
     for same in groups.values():
         if len(same) == 1:
             _echo_problem(same[0])
@@ -389,10 +390,12 @@ def consent_withdraw(slug: str, recorded_by: str | None, date: str | None, root:
     click.echo(f"Recorded in stories/{slug}/story.yml: {change}. The next `ballata build` "
                "leaves the story out; build/takedown.md then lists the addresses to remove.")
     gathered = build_mod.gather(root, build_mod.resolve_build_date(None), with_editions=False)
-    linking = [p for p in gathered.problems.errors
-               if p.field == "link" and f"the story {slug!r}" in p.message]
+    linking = [p for p in gathered.problems.items
+               if f"story {slug!r}" in p.message and (p.field == "link" or "left out" in p.message)]
     if linking:
-        click.echo("These pages link to her story; remove the links, or the build stops:", err=True)
+        click.echo("These pages link to or quote her story. The build leaves those links (with "
+                   "their words) or pages out; edit them so they read well without her story:",
+                   err=True)
         for problem in linking:
             click.echo(f"  - {problem.location()}", err=True)
 
