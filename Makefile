@@ -39,9 +39,10 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser-side tools (axe-core, Lighthouse), exactly as package-lock.json pins them.
+# Browser-side tools (axe-core, Lighthouse, the Nu Html Checker), exactly as package-lock.json pins
+# them. No install scripts: vnu-jar's would download a Java runtime; Debian's comes from setup-system.sh.
 node_modules/.installed: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:

@@ -17,6 +17,7 @@ if [ "${1:-}" = "--test" ]; then
   NEEDS[chromium]="/usr/bin/chromium"
   NEEDS[poppler-utils]="/usr/bin/pdftoppm"
   command -v npm >/dev/null || NEEDS[npm]="command -v npm"      # Node for axe-core and Lighthouse
+  NEEDS[default-jre-headless]="command -v java"                  # the Nu Html Checker (vnu.jar, tests/test_html.py)
 fi
 
 missing=()

@@ -383,3 +383,53 @@ def test_a_missing_interface_word_falls_back_to_english_with_a_warning(malay):
     assert "no 'ms' text" in warnings[0]["message"] and "English" in warnings[0]["message"]
     data = text_of(malay / "site" / "ms" / "statistics" / "pekerja-migran" / "index.html")
     assert "Download the table (CSV)" in data
+
+
+def test_sitemap_lists_no_search_page_and_dates_only_stories(built):
+    sitemap = text_of(built / "site" / "sitemap.xml")
+    assert "/search/" not in sitemap and "/offline/" not in sitemap and "404" not in sitemap
+    entries = dict(re.findall(r"<loc>https://ballata.example.org/([^<]*)</loc>\s*(?:<lastmod>([^<]*))?",
+                              sitemap))
+    # A story: the later of her recording and her consent; a page has no date of its own.
+    assert entries["stories/paspor-ditahan/"] == "2025-06-14"
+    assert entries["about/"] == "" and entries[""] == ""
+    assert BUILD_DATE not in sitemap
+
+
+def test_dates_are_written_for_people(built):
+    page = text_of(built / "site" / "stories" / "paspor-ditahan" / "index.html")
+    assert '<time datetime="2025-06-14">14 Juni 2025</time>' in page
+    page = text_of(built / "site" / "en" / "stories" / "paspor-ditahan" / "index.html")
+    assert '<time datetime="2025-06-14">14 June 2025</time>' in page
+
+
+def test_topic_pages_have_hreflang_and_switch_to_the_same_topic(built):
+    page = text_of(built / "site" / "stories" / "tags" / "documents" / "index.html")
+    assert 'hreflang="en" href="https://ballata.example.org/en/stories/tags/documents/"' in page
+    assert re.search(r'<a class="ballata-lang" href="../../../en/stories/tags/documents/"', page)
+
+
+def test_a_version_missing_in_a_language_says_so_in_the_switch(built):
+    page = text_of(built / "site" / "stories" / "sekolah-di-ladang" / "index.html")
+    assert "Halaman ini tidak tersedia dalam English." in page
+    assert 'hreflang="en"' not in page.split("</head>")[0]
+
+
+def test_not_found_page_speaks_every_language(built):
+    page = text_of(built / "site" / "404.html")
+    assert '<div class="ballata-404" lang="id">' in page and '<div class="ballata-404" lang="en">' in page
+    assert "Page not found" in page and "Halaman tidak ditemukan" in page
+
+
+def test_unused_theme_files_are_not_published(built):
+    assets = sorted(p.relative_to(built / "site").as_posix()
+                    for p in (built / "site" / "assets").rglob("*") if p.is_file())
+    assert assets == ["assets/ballata-mark.svg", "assets/ballata.css", "assets/icons/ballata-192.png",
+                      "assets/icons/ballata-512.png"]
+
+
+def test_checklist_and_hotlines_in_the_guide(built):
+    page = text_of(built / "site" / "guides" / "daftar-migrasi-aman" / "index.html")
+    assert "<input" not in page and 'class="ballata-checklist"' in page
+    assert 'href="tel:080010000000"' in page
+    assert "Enam hal" in page
