@@ -136,3 +136,15 @@ def test_an_oversized_text_is_an_error(sample, run):
     result = run("check", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 1
     assert f"ERROR {STORY}/index.id.md: the file is" in result.err and "the limit is 1024 KB" in result.err
+
+
+def test_a_truncated_picture_is_refused_even_after_weasyprint_was_loaded(sample, run):
+    """WeasyPrint tells Pillow to accept truncated pictures, process-wide, when imported."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    _replace_picture(sample, lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]))
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1 and "the picture is damaged" in result.err
+    assert ImageFile.LOAD_TRUNCATED_IMAGES     # put back as it was

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from .errors import BallataError, Problems
 from .schema import YamlDoc, parse_yaml
@@ -123,6 +123,9 @@ def check_image(path: Path, root: Path, problems: Problems, *, field: str | None
         problems.error(name, f"the picture is over {MAX_IMAGE_BYTES // 1024 // 1024} MB",
                        field=field, tip=tip)
         return False
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process when it is imported: a check
+    # must not inherit that, or half a picture would pass.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -144,4 +147,6 @@ def check_image(path: Path, root: Path, problems: Problems, *, field: str | None
         # SyntaxError/ValueError for broken headers.
         problems.error(name, f"the picture is damaged ({exc})", field=field, tip=tip)
         return False
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return True
