@@ -420,7 +420,7 @@ def test_plain_mkdocs_build_also_runs_the_audit(project, monkeypatch, tmp_path):
     import sys
 
     # A theme override that prints a withdrawn story's title: the audit must refuse the site.
-    partial = project / "theme" / "overrides" / "partials" / "copyright.html"
+    partial = project / "theme" / "overrides" / "partials" / "ballata-footer.html"
     partial.write_text(partial.read_text() + "<p>Pulang Tanpa Dokumen</p>\n")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")],
                             cwd=project, capture_output=True, text=True)
