@@ -280,6 +280,9 @@ def test_material_rules_do_not_win_over_ours(page, base):
 def test_screenshots_for_people_to_look_at(page, base, width, prefix, name):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{base}/{prefix}{PAGES[name]}")
+    # Lazy pictures below the fold would be blank in a full-page picture: load them first.
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+    page.wait_for_load_state("networkidle")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     out = SCREENSHOTS / f"{name}-{prefix.strip('/') or 'id'}-{width}.png"
     page.screenshot(path=str(out), full_page=True)
