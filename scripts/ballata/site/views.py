@@ -171,7 +171,8 @@ class SiteBuilder:
                   "url": urls.relative(urls.story_medium(story.slug, m.file), v.url),
                   "in_text": m.file in shown} for m in story.media]
         ordered = self._ordered(lang)
-        at = next(i for i, x in enumerate(ordered) if x.story.slug == story.slug)
+        # A draft shown in the preview is in no list: it has no neighbours.
+        at = next((i for i, x in enumerate(ordered) if x.story.slug == story.slug), None)
         related = [x for x in ordered if x.story.slug != story.slug
                    and set(x.story.tags) & set(story.tags)][:3]
         return SitePage(
@@ -185,8 +186,9 @@ class SiteBuilder:
                 "quote": pull_quote(v.text.body),
                 "topic": self.config.tag_label(story.tags[0], lang) if story.tags else "",
                 "related": [self._card(x, v.url) for x in related],
-                "newer": self._link(ordered[at - 1], v.url) if at > 0 else None,
-                "older": self._link(ordered[at + 1], v.url) if at + 1 < len(ordered) else None,
+                "newer": self._link(ordered[at - 1], v.url) if at else None,
+                "older": self._link(ordered[at + 1], v.url)
+                if at is not None and at + 1 < len(ordered) else None,
                 "byline": byline,
                 "pseudonym": narrator.attribution is Attribution.PSEUDONYM,
                 "anonymous": narrator.attribution is Attribution.ANONYMOUS,
