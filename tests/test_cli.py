@@ -256,16 +256,17 @@ def test_check_strict_fails_on_a_version_changed_since_approval(sample, run):
 
 
 def test_an_approval_from_before_approved_meta_warns_with_the_command(sample, run):
+    """surat-dari-tawau is the sample's story approved before approved_meta existed (keep it so)."""
     result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
     warnings = [w for w in result.json()["warnings"] if w["field"] == "consent.approved_meta"]
-    paspor = next(w for w in warnings if w["file"] == "stories/paspor-ditahan/story.yml")
-    assert "ask her to approve again" in paspor["message"]
-    assert "`ballata consent approve paspor-ditahan en`" in paspor["tip"]
-    assert run("consent", "approve", "paspor-ditahan", "id", "--root", str(sample)).code == 0
-    assert run("consent", "approve", "paspor-ditahan", "en", "--root", str(sample)).code == 0
+    legacy = next(w for w in warnings if w["file"] == "stories/surat-dari-tawau/story.yml")
+    assert "ask her to approve again" in legacy["message"]
+    assert "`ballata consent approve surat-dari-tawau en`" in legacy["tip"]
+    assert run("consent", "approve", "surat-dari-tawau", "id", "--root", str(sample)).code == 0
+    assert run("consent", "approve", "surat-dari-tawau", "en", "--root", str(sample)).code == 0
     result = run("check", "--json", "--root", str(sample), "--date", BUILD_DATE)
     assert not [w for w in result.json()["warnings"]
-                if w["file"] == "stories/paspor-ditahan/story.yml"]
+                if w["file"] == "stories/surat-dari-tawau/story.yml"]
 
 
 def test_a_broken_story_is_said_once_not_in_every_page_linking_it(sample, run):
