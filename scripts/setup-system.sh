@@ -10,12 +10,12 @@ declare -A NEEDS=(
   [libpangoft2-1.0-0]="/usr/lib/*/libpangoft2-1.0.so.0"
   [fonts-dejavu-core]="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"     # social-media pictures (site/og.py)
   [fonts-noto-core]="/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"   # the zine's fonts (theme/zine/fonts.yml)
+  [poppler-utils]="/usr/bin/pdftoppm"                                         # handouts as pictures (zine/render.py)
 )
 
 if [ "${1:-}" = "--test" ]; then
   # Debian's Chromium drives the browser tests: never a browser download.
   NEEDS[chromium]="/usr/bin/chromium"
-  NEEDS[poppler-utils]="/usr/bin/pdftoppm"
   command -v npm >/dev/null || NEEDS[npm]="command -v npm"      # Node for axe-core and Lighthouse
   NEEDS[default-jre-headless]="command -v java"                  # the Nu Html Checker (vnu.jar, tests/test_html.py)
 fi

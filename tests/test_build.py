@@ -181,8 +181,9 @@ def test_a_no_pdf_build_removes_earlier_pdfs_and_takes_none_down(sample, run):
     takedown = (sample / "build" / "takedown.md").read_text()
     gone, _, not_built = takedown.partition("## Not built this time")
     assert "https://ballata.example.org/stories/jalan-pulang/ (gone since" in gone
-    assert ".pdf" not in gone
+    assert ".pdf" not in gone and "downloads/" not in gone
     assert "https://ballata.example.org/downloads/2026-dari-bulukumba-id.pdf" in not_built
+    assert "https://ballata.example.org/downloads/guides/mengurus-paspor-id-1.png" in not_built
     assert "Run a full build before uploading" in not_built
     # The next full build makes the PDFs again; they were never taken down.
     assert run("build", "--root", str(sample), "--date", BUILD_DATE).code == 0

@@ -151,6 +151,48 @@ def test_the_qr_code_is_handed_over_never_a_data_address(built):
         assert b"data:image" not in raw and b"file:" not in raw
 
 
+# Handouts as pictures ----------------------------------------------------------------------------
+def _png_chunks(data: bytes) -> list[bytes]:
+    """The kinds of the chunks of a PNG file, in order."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    kinds, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kinds.append(data[at + 4:at + 8])
+        at += 12 + length
+    return kinds
+
+
+def _kb(size: int) -> str:
+    """How the site writes the size of a file under 1 MB, in either language."""
+    return f"{max(1, round(size / 1000))} kB"
+
+
+@pytest.mark.parametrize("lang, prefix, words", [("id", "", "Halaman"), ("en", "en/", "Page")])
+def test_each_handout_is_also_pictures_listed_with_their_sizes_on_its_guide(built, lang, prefix,
+                                                                          words):
+    guides = built / "site" / "downloads" / "guides"
+    for slug in ("mengurus-paspor", "hak-pekerja-malaysia", "daftar-migrasi-aman"):
+        pngs = sorted(guides.glob(f"{slug}-{lang}-*.png"))
+        pages = len(PdfReader(guides / f"{slug}-{lang}.pdf").pages)
+        assert [p.name for p in pngs] == [f"{slug}-{lang}-{n}.png" for n in range(1, pages + 1)]
+        page = text_of(built / "site" / prefix / "guides" / slug / "index.html")
+        pdf_size = (guides / f"{slug}-{lang}.pdf").stat().st_size
+        assert re.search(rf'href="[./]*downloads/guides/{slug}-{lang}\.pdf" download>[^<]*, '
+                         rf"{_kb(pdf_size)}</a>", page)
+        for n, png in enumerate(pngs, 1):
+            data = png.read_bytes()
+            with Image.open(io.BytesIO(data)) as picture:
+                assert picture.format == "PNG" and picture.width == 1080
+                assert picture.height > picture.width    # an A5 page, upright
+            chunks = _png_chunks(data)
+            assert not {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"iCCP"} & set(chunks), png.name
+            assert pictures.read(data).kinds == []
+            link = (rf'href="[./]*downloads/guides/{png.name}" download>{words} {n} '
+                    rf"\(PNG, {_kb(len(data))}\)</a>")
+            assert re.search(link, page), (png.name, link)
+
+
 # Offline -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def chromium():
@@ -247,6 +289,8 @@ def test_bundles_hold_one_language_and_repeat_exactly(built, tmp_path):
     assert all(n.startswith("ballata-migran-en/en/") for n in pages if n.count("/") > 1)
     assert "ballata-migran-en/en/stories/paspor-ditahan/index.html" in names
     assert "ballata-migran-en/downloads/guides/mengurus-paspor-en.pdf" in names
+    # Made before the website, the PDFs are still in the staged site the bundles are made from.
+    assert "ballata-migran-en/downloads/2026-dari-bulukumba-en.pdf" in names
     assert not any("pagefind" in n or n.endswith(("sw.js", ".webmanifest")) for n in names)
     with zipfile.ZipFile(offline / "ballata-migran-id.zip") as archive:
         assert not any(n.startswith("ballata-migran-id/en/") for n in archive.namelist())

@@ -15,6 +15,8 @@ from conftest import BUILD_DATE, REPO, copy_project
 from site_helpers import all_text, search_fragments, text_of, tree_hash
 from test_cli import EXPECTED
 from ballata.cli import main
+from ballata.site.views import file_size
+from ballata.strings import Strings
 
 TITLES = {  # (slug, lang) -> title, from the sample's story.yml files
     (slug, lang): title for slug, titles in {
@@ -427,6 +429,24 @@ def test_unused_theme_files_are_not_published(built):
                     for p in (built / "site" / "assets").rglob("*") if p.is_file())
     assert assets == ["assets/ballata-mark.svg", "assets/ballata.css", "assets/icons/ballata-192.png",
                       "assets/icons/ballata-512.png"]
+
+
+def test_a_build_without_pdfs_links_no_download_and_shows_no_size(built):
+    assert not (built / "site" / "downloads").exists()
+    for page in ("index.html", "en/index.html", "guides/mengurus-paspor/index.html",
+                 "en/guides/mengurus-paspor/index.html"):
+        html = text_of(built / "site" / page)
+        assert "downloads/" not in html and "ballata-pictures" not in html, page  # no PDF, no PNG
+        assert not re.search(r"\d [kM]B\b", html), page
+
+
+def test_sizes_are_written_for_people_in_each_language():
+    strings = Strings(REPO / "theme" / "strings.yml")
+    assert file_size(1_234_567, "id", strings) == "1,2 MB"
+    assert file_size(1_234_567, "en", strings) == "1.2 MB"
+    assert file_size(999_700, "id", strings) == "1,0 MB"
+    assert file_size(180_400, "id", strings) == file_size(180_400, "en", strings) == "180 kB"
+    assert file_size(120, "en", strings) == "1 kB"
 
 
 def test_checklist_and_hotlines_in_the_guide(built):

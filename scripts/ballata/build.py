@@ -1,4 +1,4 @@
-"""The phases in order: read -> gate -> scan -> render website -> render zine -> audit -> swap.
+"""The phases in order: read -> gate -> scan -> render (zine, website, bundles) -> audit -> swap.
 
 The core calls each renderer with the public view only; renderers are equal steps handed in by the
 entry point (cli.py), so the core imports no adapter. What must never be published reaches only the
@@ -185,6 +185,9 @@ class Outputs:
     """build/print/ in the making; None when this build makes no PDFs."""
     offline: Path | None = None
     """build/offline/ in the making (the offline bundles, zips of the website per language)."""
+    downloads: Path | None = None
+    """What the website publishes under downloads/ (screen PDFs, handouts and their pictures), by
+    site path; made before the website, which copies it in. None when this build makes no PDFs."""
 
 
 class Renderer(Protocol):
@@ -192,7 +195,7 @@ class Renderer(Protocol):
 
     name: str
     makes_pdfs: bool
-    """Whether it writes site/downloads/ and build/print/: the site then links the PDFs."""
+    """Whether it writes the downloads and build/print/: the site then links the PDFs."""
 
     def render(self, public: publish.PublicView, outputs: Outputs) -> Problems:
         """Write outputs; return warnings, and errors that stop the build."""
@@ -221,7 +224,8 @@ def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
     work.mkdir(exist_ok=True)
     outputs = Outputs(Path(tempfile.mkdtemp(prefix="site.", dir=work)),
                       Path(tempfile.mkdtemp(prefix="print.", dir=work)) if makes_pdfs else None,
-                      Path(tempfile.mkdtemp(prefix="offline.", dir=work)))
+                      Path(tempfile.mkdtemp(prefix="offline.", dir=work)),
+                      Path(tempfile.mkdtemp(prefix="downloads.", dir=work)) if makes_pdfs else None)
     try:
         for renderer in renderers:
             log.info("rendering: %s", renderer.name)
@@ -239,7 +243,7 @@ def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
         _swap(gathered, outputs, root, build_date)
     finally:
         write_report(gathered, work)
-        for folder in (outputs.site, outputs.print, outputs.offline):
+        for folder in (outputs.site, outputs.print, outputs.offline, outputs.downloads):
             if folder is not None and folder.exists():
                 shutil.rmtree(folder)
     log.info("site/ is ready")

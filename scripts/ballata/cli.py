@@ -179,10 +179,12 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
             _echo_approve_again(first.report(), strict)
             click.echo("Nothing was published; the previous site/ is unchanged.", err=True)
             sys.exit(1)
-    renderers: list[build_mod.Renderer] = [SiteRenderer()]
+    # The zine first: the website publishes its PDFs and links them with their sizes; the bundles
+    # last, made from the staged website with the PDFs its pages link.
+    renderers: list[build_mod.Renderer] = []
     if not no_pdf:
         renderers.append(ZineRenderer(allow_placeholders=allow_placeholders))
-    renderers.append(BundleRenderer())  # after the zine: the bundles carry the PDFs pages link
+    renderers += [SiteRenderer(), BundleRenderer()]
     gathered = build_mod.build(root, build_date, renderers, exclude_invalid=exclude_invalid)
     _echo_problems(gathered.problems)
     if not gathered.ok:

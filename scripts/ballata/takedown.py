@@ -26,7 +26,8 @@ def manifest(site_dir: Path, base_url: str) -> dict[str, Any]:
 
 
 def _is_pdf_download(url: str, base_url: str) -> bool:
-    return url.startswith(urls.absolute(base_url, urls.DOWNLOADS)) and url.endswith(".pdf")
+    """A PDF the zine renderer makes, or a handout's page as a picture: not made by --no-pdf."""
+    return url.startswith(urls.absolute(base_url, urls.DOWNLOADS)) and url.endswith((".pdf", ".png"))
 
 
 def record(site_dir: Path, build_dir: Path, base_url: str, build_date: dt.date, *,

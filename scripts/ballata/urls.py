@@ -106,6 +106,11 @@ def handout_pdf(guide: str, lang: str) -> str:
     return f"{DOWNLOADS}guides/{guide}-{lang}.pdf"
 
 
+def handout_png(guide: str, lang: str, n: int) -> str:
+    """Page ``n`` (from 1) of a handout as a picture for a phone screen, next to its PDF."""
+    return f"{DOWNLOADS}guides/{guide}-{lang}-{n}.png"
+
+
 def print_pdf(edition: str, lang: str) -> str:
     """File name under build/print/ (never published on the site)."""
     return f"{edition}-{lang}-print.pdf"

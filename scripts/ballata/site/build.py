@@ -6,22 +6,55 @@ import contextlib
 import contextvars
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import jinja2
 
+from .. import urls
 from ..build import Outputs
 from ..errors import BallataError, Problem, Problems
 from ..publish import PublicView
 from .config import check_mkdocs_config
 
-_handed: contextvars.ContextVar[PublicView | None] = contextvars.ContextVar("ballata_public_view",
-                                                                           default=None)
+
+@dataclass(frozen=True)
+class Handover:
+    """What the core hands the website for one build: the public view, and the files the zine
+    renderer made before it (site path -> staged file) for the site to publish."""
+
+    public: PublicView
+    downloads: Mapping[str, Path] = field(default_factory=dict)
+
+
+_handed: contextvars.ContextVar[Handover | None] = contextvars.ContextVar("ballata_handover",
+                                                                         default=None)
 
 
 def handed_view() -> PublicView | None:
     """The public view the core handed to this build; None under plain `mkdocs build`/`serve`."""
-    return _handed.get()
+    handed = _handed.get()
+    return handed.public if handed else None
+
+
+def handed_downloads() -> Mapping[str, Path]:
+    """Site path -> file of every PDF and handout picture to publish; none without the core's
+    PDFs (plain `mkdocs build`/`serve`, `--no-pdf`)."""
+    handed = _handed.get()
+    return handed.downloads if handed else {}
+
+
+def staged_downloads(folder: Path | None) -> dict[str, Path]:
+    """The files of the downloads staging folder by their site path (the folder mirrors the site)."""
+    if folder is None:
+        return {}
+    found = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    stray = [path for path in found if not path.startswith(urls.DOWNLOADS)]
+    if stray:  # only PDFs and their pictures come this way, never a page or a stylesheet
+        raise BallataError([Problem(f"build/{folder.name}/{path}", "staged outside downloads/: "
+                                    "not published") for path in stray])
+    return found
 
 
 @contextlib.contextmanager
@@ -42,7 +75,8 @@ def build_environment(build_date: dt.date) -> Iterator[None]:
 
 
 class SiteRenderer:
-    """Pages in, HTML out: MkDocs renders the pages of the public view into the staging site."""
+    """Pages in, HTML out: MkDocs renders the pages of the public view into the staging site,
+    with the PDFs the zine renderer staged before it (MkDocs empties its site folder first)."""
 
     name = "website"
     makes_pdfs = False
@@ -54,7 +88,7 @@ class SiteRenderer:
         from mkdocs.exceptions import MkDocsException
 
         root = public.config.root
-        token = _handed.set(public)
+        token = _handed.set(Handover(public, staged_downloads(outputs.downloads)))
         try:
             with build_environment(public.build_date):
                 config = load_config(config_file=str(root / "mkdocs.yml"),

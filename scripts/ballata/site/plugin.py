@@ -27,7 +27,7 @@ from ..figures import Figure, add_figures
 from ..strings import STRINGS_FILE, Strings, missing_words
 from . import desk as preview
 from . import offline, og, search
-from .build import handed_view
+from .build import handed_downloads, handed_view
 from .config import check_mkdocs_config
 from .views import SiteBuilder, SitePage, licence_url
 
@@ -75,6 +75,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         self.audit: Callable[[Path], list[Any]] | None = None
         self.renditions: dict[str, list[images.Rendition]] = {}
         self.preview_media: dict[str, Path] = {}
+        # The PDFs and handout pictures the zine renderer made before MkDocs: published as made.
+        self.downloads = dict(handed_downloads())
         # The desk, drafts and withheld pages exist in the live preview only: never in a build.
         self.preview = self.command == "serve" and public is None
         desk: dict[str, Any] | None = None
@@ -100,7 +102,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
                 return self._show_errors(config, list(exc.problems))
             raise PluginError(_problems_text(exc.problems) + "\nNothing was published.") from None
         self.failed = []
-        builder = self.builder = SiteBuilder(public)
+        builder = self.builder = SiteBuilder(
+            public, downloads={path: file.stat().st_size for path, file in self.downloads.items()})
         self.pages = {p.src_uri: p for p in builder.pages() + offline.pages(builder)}
         if desk is not None:
             self._add_preview_pages(desk, builder)
@@ -156,6 +159,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         made = {**self.builder.downloads(), **shared, **offline.files(self.site_config)}
         for site_path, data in sorted(made.items()):
             out.append(File.generated(config, site_path, content=data))
+        for site_path, file in sorted(self.downloads.items()):
+            out.append(File.generated(config, site_path, abs_src_path=str(file)))
         media = {**self.preview_media, **self.builder.media_files()}
         for site_path, source in sorted(media.items()):
             self.renditions[site_path] = images.renditions(source, site_path)
@@ -264,7 +269,9 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             "licence": licence,
             "licence_url": licence_url(licence, lang),
             "zines": [dict(z, url=link(urls.screen_pdf(e.slug, lang)))
-                      for e in self.builder.editions for z in [{"title": e.title.get(lang, "")}]
+                      for e in self.builder.editions
+                      for z in [{"title": e.title.get(lang, ""),
+                                 "size": self.builder.size(urls.screen_pdf(e.slug, lang), lang)}]
                       if lang in self.builder.zine_languages[e.slug]],
         }
 

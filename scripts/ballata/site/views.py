@@ -7,6 +7,7 @@ import html
 import math
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,11 +122,22 @@ def licence_url(licence: str, lang: str) -> str | None:
             f"deed.{lang}")
 
 
+def file_size(size: int, lang: str, strings: Strings) -> str:
+    """A download's size for people: "1,2 MB" / "1.2 MB", "180 kB" (theme/strings.yml)."""
+    if size >= 999_500:
+        whole, tenth = f"{size / 1_000_000:.1f}".split(".")
+        return strings.get("size_mb", lang, whole=whole, tenth=tenth)
+    return strings.get("size_kb", lang, kb=max(1, round(size / 1000)))
+
+
 class SiteBuilder:
     """Turns one publish set into the list of site pages."""
 
-    def __init__(self, ps: PublicView, strings: Strings | None = None) -> None:
+    def __init__(self, ps: PublicView, strings: Strings | None = None,
+                 downloads: Mapping[str, int] | None = None) -> None:
         self.ps = ps
+        self.sizes = dict(downloads or {})
+        """Site path -> bytes of each PDF and handout picture made for this build (none without)."""
         self.editions = [e.edition for e in ps.editions]
         """Editions whose PDFs this build makes, to link them; empty when there are no PDFs."""
         self.zine_languages = {e.edition.slug: {lang for lang in e.edition.languages if e.print[lang]}
@@ -138,6 +150,19 @@ class SiteBuilder:
 
     def home(self, lang: str) -> str:
         return urls.home(self.config, lang)
+
+    def size(self, site_path: str, lang: str) -> str | None:
+        """The size of a download made for this build, for people; None when it was not made."""
+        found = self.sizes.get(site_path)
+        return None if found is None else file_size(found, lang, self.strings)
+
+    def handout_pictures(self, slug: str, lang: str, from_url: str) -> list[dict[str, Any]]:
+        """The pages of a guide's handout as pictures (for WhatsApp), with their sizes."""
+        out: list[dict[str, Any]] = []
+        while (png := urls.handout_png(slug, lang, len(out) + 1)) in self.sizes:
+            out.append({"url": urls.relative(png, from_url), "size": self.size(png, lang),
+                        "label": self.strings.get("handout_page", lang, n=len(out) + 1)})
+        return out
 
     # Links -----------------------------------------------------------------------------------
     def _markdown(self, body: str, url: str, version: StoryVersion | None) -> str:
@@ -211,6 +236,8 @@ class SiteBuilder:
                                 "children": self._children(page.key, lang, p.url)}
         if self.editions and p.is_handout:
             data["handout"] = urls.relative(urls.handout_pdf(page.slug, lang), p.url)
+            data["handout_size"] = self.size(urls.handout_pdf(page.slug, lang), lang)
+            data["handout_pictures"] = self.handout_pictures(page.slug, lang, p.url)
         if kind == "home":
             data["zines"] = self.zines(lang, p.url)
             featured = self.featured(lang)
@@ -274,10 +301,11 @@ class SiteBuilder:
         """The home page's stories: those with a picture first, then the newest."""
         return sorted(self._ordered(lang), key=lambda v: not v.story.media)[:n]
 
-    def zines(self, lang: str, from_url: str) -> list[dict[str, str]]:
+    def zines(self, lang: str, from_url: str) -> list[dict[str, str | None]]:
         """The editions made in this language, to download."""
         return [{"title": e.title.get(lang, ""),
-                 "url": urls.relative(urls.screen_pdf(e.slug, lang), from_url)}
+                 "url": urls.relative(urls.screen_pdf(e.slug, lang), from_url),
+                 "size": self.size(urls.screen_pdf(e.slug, lang), lang)}
                 for e in self.editions if lang in self.zine_languages[e.slug]]
 
     def listing(self, lang: str, versions: list[StoryVersion], title: str,

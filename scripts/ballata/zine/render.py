@@ -12,6 +12,8 @@ import io
 import logging
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -61,6 +63,33 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _QUOTE_LINE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’]?\s+")
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
+PICTURE_WIDTH = 1080
+"""Handout pages as pictures for a phone screen (shared on WhatsApp), in pixels."""
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """Where a handout's pages go as PNG pictures: at their site paths under ``root``."""
+
+    root: str
+    guide: str
+    lang: str
+
+
+def write_pictures(pdf: Path, to: Pictures) -> int:
+    """Each page of a PDF as a PNG PICTURE_WIDTH wide (poppler's pdftoppm), written again by
+    Pillow from its pixels alone: no text chunk, no resolution, nothing else. Returns the count."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory(prefix="ballata-png-") as tmp:
+        subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(PICTURE_WIDTH), "-scale-to-y", "-1",
+                        str(pdf), f"{tmp}/page"], check=True, capture_output=True)
+        pages = sorted(Path(tmp).glob("page-*.png"), key=lambda f: int(f.stem.rsplit("-", 1)[1]))
+        for n, page in enumerate(pages, 1):
+            with Image.open(page) as image:
+                bare = Image.frombytes(image.mode, image.size, image.tobytes())
+            bare.save(Path(to.root) / urls.handout_png(to.guide, to.lang, n), "PNG", optimize=True)
+    return len(pages)
 
 
 @dataclass(frozen=True)
@@ -81,6 +110,8 @@ class Job:
     """Also write the booklet imposed from this PDF here."""
     source: str = ""
     """The source folder or file that messages about this PDF name."""
+    pictures: Pictures | None = None
+    """Also write its pages as pictures (a handout)."""
 
 
 def run_job(job: Job) -> tuple[str, int, list[str]]:
@@ -118,6 +149,8 @@ def run_job(job: Job) -> tuple[str, int, list[str]]:
     Path(job.out).write_bytes(data)
     if job.impose_to:
         Path(job.impose_to).write_bytes(impose(data))
+    if job.pictures:
+        write_pictures(Path(job.out), job.pictures)
     return job.label, len(document.pages), []
 
 
@@ -527,13 +560,15 @@ class Renderer:
                                 str(site_dir / urls.handout_pdf(p.page.slug, lang)),
                                 self._take_resources(),
                                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI,
-                                 "optimize_images": True}, source=p.text.path))
+                                 "optimize_images": True}, source=p.text.path,
+                                pictures=Pictures(str(site_dir), p.page.slug, lang)))
         return jobs
 
 
 def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
                workers: int | None = None) -> Problems:
-    """Every edition (screen, print, booklet) and every handout, in parallel processes."""
+    """Every edition (screen, print, booklet) and every handout with its pages as pictures, in
+    parallel processes. ``site_dir``: where the screen PDFs and handouts go, at their site paths."""
     with tempfile.TemporaryDirectory(prefix="ballata-zine-") as tmp:
         renderer = Renderer(ps, Path(tmp))
         try:
@@ -548,6 +583,11 @@ def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
                                     line=getattr(exc, "lineno", None),
                                     tip="Templates may only lay out the values they are given.")
             return renderer.problems
+        if any(job.pictures for job in jobs) and shutil.which("pdftoppm") is None:
+            renderer.problems.error("content/guides", "handouts cannot be made as pictures: "
+                                    "pdftoppm is not installed",
+                                    tip="Install it: apt-get install poppler-utils (make build "
+                                        "does this).")
         if renderer.problems.errors:
             return renderer.problems
         log.info("laying out %d PDFs", len(jobs))
@@ -585,8 +625,9 @@ def _write_note(renderer: Renderer, edition: Edition, lang: str, pages: int, pri
 
 
 class ZineRenderer:
-    """The zine editions and guide handouts, as PDFs: screen PDFs and handouts into the site's
-    downloads, print masters and booklets into build/print/."""
+    """The zine editions and guide handouts, as PDFs: screen PDFs, handouts and their pictures
+    into the downloads the website then publishes, print masters and booklets into build/print/.
+    It runs before the website, which links them with their sizes."""
 
     name = "zine"
     makes_pdfs = True
@@ -596,13 +637,13 @@ class ZineRenderer:
         """Make print PDFs even with numbers not yet verified (a proof, never for the shop)."""
 
     def render(self, public: PublicView, outputs: Outputs) -> Problems:
-        if outputs.print is None:
+        if outputs.print is None or outputs.downloads is None:
             return Problems()
         problems = placeholder_problems(public.config.placeholder_identifiers,
                                         self.allow_placeholders)
         if problems.errors:
             return problems
-        problems.extend(render_all(public, outputs.site, outputs.print))
+        problems.extend(render_all(public, outputs.downloads, outputs.print))
         return problems
 
 
