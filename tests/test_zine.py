@@ -411,7 +411,9 @@ def test_no_screen_pdf_page_is_blank(lang, built, tmp_path):
     """Ink above the footer on every page (the running footer alone does not count)."""
     for number, page in enumerate(rendered(outputs(built, lang)["screen"][0], tmp_path), 1):
         body = page.crop((0, 0, page.width, int(page.height * 0.86)))
-        assert body.getextrema()[0] < 128, f"page {number} is blank"
+        # Counted, not the darkest pixel: at this resolution body text is light grey.
+        inked = sum(1 for value in body.getdata() if value < 235)
+        assert inked > 0.002 * body.width * body.height, f"page {number} is blank"
 
 
 def test_print_cover_reaches_the_bleed_on_all_four_sides(built, tmp_path):
