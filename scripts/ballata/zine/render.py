@@ -591,25 +591,37 @@ def render_all(ps: PublicView, site_dir: Path, print_dir: Path,
         if renderer.problems.errors:
             return renderer.problems
         log.info("laying out %d PDFs", len(jobs))
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for job, (label, pages, refused) in zip(jobs, pool.map(run_job, jobs)):
-                if label in renderer.booklets:
-                    # The booklet file has two pages on each side of a sheet, four per sheet.
-                    edition, lang = renderer.booklets[label]
-                    log.info("  %s: %d sheets of A4, printed on both sides", label, pages // 4)
-                    if not refused:
-                        _write_note(renderer, edition, lang, pages, print_dir)
-                else:
-                    log.info("  %s: %d pages", label, pages)
-                for address in refused:
-                    renderer.problems.error(
-                        job.source or label, f"the {label} PDF tried to load "
-                        f"{address.removeprefix(VIRTUAL_ROOT)!r}, which the pipeline did not hand "
-                        "over: nothing was written",
-                        tip="PDFs may show only the pictures listed in story.yml or next to the "
-                            "page; no file from elsewhere, no file:, data: or web address, no "
-                            "attachment.")
+        try:
+            _lay_out(renderer, jobs, print_dir, workers)
+        except subprocess.CalledProcessError as exc:
+            # pdftoppm failed on a handout: say so, never a traceback.
+            renderer.problems.error(f"{THEME.as_posix()}/handout.html", "the handout's pictures "
+                                    f"could not be made: {exc.stderr or exc}",
+                                    tip="Check that poppler-utils is installed and works "
+                                        "(make build installs it).")
     return renderer.problems
+
+
+def _lay_out(renderer: Renderer, jobs: list[Job], print_dir: Path, workers: int | None) -> None:
+    """Every job in worker processes; what they refused becomes an error naming the source."""
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        for job, (label, pages, refused) in zip(jobs, pool.map(run_job, jobs)):
+            if label in renderer.booklets:
+                # The booklet file has two pages on each side of a sheet, four per sheet.
+                edition, lang = renderer.booklets[label]
+                log.info("  %s: %d sheets of A4, printed on both sides", label, pages // 4)
+                if not refused:
+                    _write_note(renderer, edition, lang, pages, print_dir)
+            else:
+                log.info("  %s: %d pages", label, pages)
+            for address in refused:
+                renderer.problems.error(
+                    job.source or label, f"the {label} PDF tried to load "
+                    f"{address.removeprefix(VIRTUAL_ROOT)!r}, which the pipeline did not hand "
+                    "over: nothing was written",
+                    tip="PDFs may show only the pictures listed in story.yml or next to the "
+                        "page; no file from elsewhere, no file:, data: or web address, no "
+                        "attachment.")
 
 
 def _write_note(renderer: Renderer, edition: Edition, lang: str, pages: int, print_dir: Path) -> None:
