@@ -196,6 +196,9 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
     click.echo(f"Website: {root / 'site'}    Report: {root / 'build' / 'report.json'}")
     for bundle in sorted((root / "build" / "offline").glob("*.zip")):
         click.echo(f"Offline bundle: {bundle} ({size_label(bundle.stat().st_size)})")
+    for note in sorted((root / "build" / "print").glob("*-HOW-TO-PRINT.txt")) if not no_pdf else []:
+        # Its first lines say which file goes to the print shop and how many sheets the booklet takes.
+        click.echo(f"How to print: {note}")
     _echo_approve_again(report, strict)
     if strict and report["approve_again"]:  # sources changed during the build
         sys.exit(1)
