@@ -273,6 +273,11 @@ def write_text_attacks(root: Path) -> None:
                   lambda _: f"description: {json.dumps(DESCRIPTION_ATTACK)}",
                   text, count=1, flags=re.M)
     guide.write_text(text, encoding="utf-8")
+    # She approves the words shown with her story: the approval covers words, never code in them.
+    from ballata.cli import main as ballata
+
+    for lang in ("id", "en"):
+        assert ballata(["consent", "approve", "paspor-ditahan", lang, "--root", str(root)]) == 0
 
 
 @pytest.fixture(scope="module")
