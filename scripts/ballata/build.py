@@ -213,10 +213,16 @@ def audit_outputs(ps: publish.PublishSet, outputs: Outputs) -> list[Problem]:
 
 
 def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
-          exclude_invalid: bool = False) -> Gathered:
-    """Every phase; ``site/`` and ``build/print/`` are replaced only when all of them succeeded."""
+          exclude_invalid: bool = False, strict: bool = False) -> Gathered:
+    """Every phase; ``site/`` and ``build/print/`` are replaced only when all of them succeeded.
+    ``strict``: a version left out because something changed since she approved it stops the
+    build before anything is rendered (for CI and the upload step)."""
     makes_pdfs = any(r.makes_pdfs for r in renderers)
     gathered = gather(root, build_date, exclude_invalid, with_editions=makes_pdfs)
+    if strict and gathered.ok and gathered.report()["approve_again"]:
+        gathered.problems.error("stories", "--strict: a version is left out because something "
+                                "changed since she approved it. Nothing was published.",
+                                tip="Read the new words with her, then run the commands below.")
     work = root / "build"
     write_report(gathered, work)
     if not gathered.ok:
@@ -279,6 +285,8 @@ def gate_for_mkdocs(root: Path, build_date: dt.date) -> tuple[publish.PublicView
     gathered = gather(root, build_date, with_editions=False)
     if not gathered.ok:
         raise BallataError(gathered.problems.errors)
+    for problem in gathered.problems.warnings:
+        log.warning("%s", problem)
     ps = gathered.publish_set
     return gathered.public, lambda site_dir: audit_outputs(ps, Outputs(site_dir, None))
 

@@ -170,28 +170,21 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
     from .zine.render import ZineRenderer
 
     build_date = build_mod.resolve_build_date(date)
-    if strict:
-        # Decided before anything is rendered, so that nothing is published.
-        first = build_mod.gather(root, build_date, exclude_invalid, with_editions=False)
-        if first.ok and first.report()["approve_again"]:
-            build_mod.write_report(first, root / "build")
-            _echo_problems(first.problems)
-            _echo_approve_again(first.report(), strict)
-            click.echo("Nothing was published; the previous site/ is unchanged.", err=True)
-            sys.exit(1)
     # The zine first: the website publishes its PDFs and links them with their sizes; the bundles
     # last, made from the staged website with the PDFs its pages link.
     renderers: list[build_mod.Renderer] = []
     if not no_pdf:
         renderers.append(ZineRenderer(allow_placeholders=allow_placeholders))
     renderers += [SiteRenderer(), BundleRenderer()]
-    gathered = build_mod.build(root, build_date, renderers, exclude_invalid=exclude_invalid)
+    gathered = build_mod.build(root, build_date, renderers, exclude_invalid=exclude_invalid,
+                               strict=strict)
     _echo_problems(gathered.problems)
+    report = gathered.report()
     if not gathered.ok:
+        _echo_approve_again(report, strict)
         click.echo(f"{len(gathered.problems.errors)} error(s): nothing was published; "
                    "the previous site/ is unchanged.", err=True)
         sys.exit(1)
-    report = gathered.report()
     click.echo(_table(report))
     click.echo(f"Website: {root / 'site'}    Report: {root / 'build' / 'report.json'}")
     for bundle in sorted((root / "build" / "offline").glob("*.zip")):

@@ -24,7 +24,6 @@ from .. import images, links, sanitize, urls
 from ..build import desk_for_preview, gate_for_mkdocs, resolve_build_date
 from ..errors import BallataError
 from ..figures import Figure, add_figures
-from ..strings import STRINGS_FILE, Strings, missing_words
 from . import desk as preview
 from . import offline, og, search
 from .build import handed_downloads, handed_view
@@ -89,14 +88,8 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
                     raise BallataError([p for p in desk["problems"] if p.level.value == "error"])
             elif public is None:
                 public, self.audit = gate_for_mkdocs(root, resolve_build_date(None))
-            check_mkdocs_config(config, public.config, serving=self.command == "serve")
-            if handed_view() is None:  # `ballata build` checked the words before MkDocs started
-                words = missing_words(public.config, Strings(root / STRINGS_FILE),
-                                      public.datasets.values())
-                if words.errors:
-                    raise BallataError(words.errors + words.warnings)
-                for problem in words.warnings:
-                    log.warning("%s", problem)
+            if handed_view() is None:  # `ballata build` checked mkdocs.yml before MkDocs started
+                check_mkdocs_config(config, public.config, serving=self.command == "serve")
         except BallataError as exc:
             if self.preview:
                 return self._show_errors(config, list(exc.problems))
