@@ -9,11 +9,11 @@ dataset.yml and table.csv.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 
@@ -25,6 +25,7 @@ from .schema import (INVALID, Context, Field, Group, ListOf, Text as TextType, Y
                      parse_yaml)
 
 _PHONE_REGIONS = ("ID", "MY")
+_Hit = TypeVar("_Hit")
 MIN_REGISTER_CHARS = 3
 """A register entry shorter than this (letters and digits) would match ordinary words."""
 
@@ -275,21 +276,23 @@ def find_secrets(text: str, secrets: list[Secret]) -> list[Secret]:
     is (attributes, addresses and file names included) and as it reads with tags removed."""
     if not secrets:
         return []
-    matcher = _matcher(tuple(secrets))
-    found = matcher.find(text)
-    if "<" in text or "&" in text:
-        found += [s for s in matcher.find(canonical.strip_tags(text)) if s not in found]
-    return found
+    return _as_written_and_read(text, _matcher(tuple(secrets)).find)
 
 
 def _secret_lines(text: str, secrets: list[Secret]) -> list[tuple[Secret, int]]:
     if not secrets:
         return []
-    matcher = _matcher(tuple(secrets))
-    found = matcher.find_lines(text)
-    if "<" in text or "&" in text:
-        found += [hit for hit in matcher.find_lines(canonical.strip_tags(text)) if hit not in found]
+    found = _as_written_and_read(text, _matcher(tuple(secrets)).find_lines)
     return sorted(set(found), key=lambda hit: (hit[1], secrets.index(hit[0])))
+
+
+def _as_written_and_read(text: str, find: Callable[[str], list[_Hit]]) -> list[_Hit]:
+    """What ``find`` finds in the text as it is, and in the text as it reads with tags removed
+    (a name split by ``<b></b>``), each once."""
+    found = find(text)
+    if "<" in text or "&" in text:
+        found += [hit for hit in find(canonical.strip_tags(text)) if hit not in found]
+    return found
 
 
 def _register_error(problems: Problems, where: str, secret: Secret, field_name: str | None,
