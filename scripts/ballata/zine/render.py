@@ -274,7 +274,6 @@ class Renderer:
         fonts = sources.read_theme_yaml(root / THEME / "fonts.yml", root)
         self.font_css, font_files, self.font_resources = _font_css(fonts)
         self.covered = _covered(font_files)
-        self.exceptions = sources.read_theme_yaml(root / THEME / "hyphenation.yml", root) or {}
         self.problems = Problems()
         self.site_url = self.config.site_url or "/"
         self.resources: dict[str, bytes | str] = {}
@@ -290,23 +289,6 @@ class Renderer:
             self.problems.error(source, f"the zine's fonts have no glyph for {shown}",
                                 tip="Replace the character, or add a font that has it to "
                                     "theme/zine/fonts.yml.")
-
-    def _hyphenate(self, html: str, lang: str) -> str:
-        """Apply theme/zine/hyphenation.yml: soft hyphens where breaks are allowed, in any case."""
-        for entry in self.exceptions.get(lang, []):
-            word = entry.replace("-", "")
-            breaks = [i - n for n, i in enumerate(i for i, c in enumerate(entry) if c == "-")]
-
-            def mark(match: re.Match[str], breaks: list[int] = breaks) -> str:
-                found = match.group(1)
-                if not breaks:
-                    return f'<span class="nohyphen">{found}</span>'
-                return "".join("\u00ad" + c if i in breaks else c for i, c in enumerate(found))
-
-            # Only in text between tags, never inside an attribute.
-            html = re.sub(rf"(?<![\w\u00ad])({re.escape(word)})(?![\w\u00ad])(?=[^<>]*(?:<|$))",
-                          mark, html, flags=re.IGNORECASE)
-        return html
 
     def _html(self, text: Text, url: str, pictures: dict[str, Path], image_width: int,
               captions: dict[str, Figure] | None = None,
@@ -337,7 +319,7 @@ class Renderer:
         # line of defence. Pictures are the ones handed over to the sealed fetcher.
         rendered = links.unlink(sanitize.clean(sanitize.render(body),
                                                own_pictures=f"{VIRTUAL_ROOT}media/"))
-        return Markup(self._hyphenate(add_figures(rendered, handed), text.lang))
+        return Markup(add_figures(rendered, handed))
 
     def _figures(self, version: StoryVersion, image_width: int) -> tuple[dict[str, Figure],
                                                                         list[dict[str, str]]]:
