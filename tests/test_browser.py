@@ -183,6 +183,29 @@ def test_no_horizontal_scroll_on_a_phone(page, base, width):
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, prefix)
 
 
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_header_keeps_the_site_name_language_and_menu_on_one_row(page, base, width, prefix):
+    """'Bahasa Indonesia' on English pages once pushed the menu button to a second row."""
+    page.set_viewport_size({"width": width, "height": 640})
+    names = {"": "English", "en/": "Bahasa Indonesia"}
+    for name in ("home", "story"):
+        page.goto(f"{base}/{prefix}{PAGES[name]}")
+        link = page.locator(".ballata-langs a")
+        # The whole name stays the link's text, in its own language, wrapped at most.
+        assert " ".join(link.inner_text().split()) == names[prefix], (name, prefix)
+        assert link.get_attribute("lang") == ("en" if prefix == "" else "id")
+        boxes = [page.locator(selector).bounding_box() for selector in
+                 (".ballata-brand", ".ballata-langs a", ".ballata-menu__button")]
+        assert all(boxes), (name, prefix)
+        brand, lang, menu = boxes
+        assert brand["x"] + brand["width"] <= lang["x"] < lang["x"] + lang["width"] <= menu["x"]
+        assert menu["x"] + menu["width"] <= width
+        for box in (brand, lang):  # one row: every box overlaps the menu button's height
+            assert box["y"] < menu["y"] + menu["height"] and menu["y"] < box["y"] + box["height"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, prefix)
+
+
 @pytest.mark.parametrize("prefix, label", [("", "Menu"), ("en/", "Menu")])
 def test_menu_button_takes_focus_says_what_it_is_and_opens(page, base, prefix, label):
     page.goto(f"{base}/{prefix}stories/paspor-ditahan/")
