@@ -99,6 +99,14 @@ def test_the_desk_lists_every_version_with_reason_and_command(preview):
         assert words in " ".join(desk.replace("<strong>", "").replace("</strong>", "").split()), words
 
 
+def test_the_preview_sitemap_lists_no_desk_and_no_withheld_page(preview):
+    status, sitemap = fetch(preview + "/sitemap.xml")
+    assert status == 200 and "/stories/jalan-pulang/</loc>" in sitemap
+    for path in ("/_desk/", "/stories/pulang-tanpa-dokumen/", "/en/stories/kontrak-lama/",
+                 "/offline/", "/404.html"):
+        assert path + "</loc>" not in sitemap, path
+
+
 @pytest.mark.parametrize("path, reason, canary", [
     ("/stories/pulang-tanpa-dokumen/", "withdrawn", "KANARI-DITARIK"),
     ("/en/stories/kontrak-lama/", "expired", "EXPIRED-CANARY"),

@@ -399,6 +399,21 @@ def test_sitemap_lists_no_search_page_and_dates_only_stories(built):
     assert BUILD_DATE not in sitemap
 
 
+def test_sitemap_lists_every_page_for_readers_and_no_offline_404_or_search_page(built):
+    site = built / "site"
+    pages = {path.relative_to(site).as_posix().removesuffix("index.html")
+             for path in site.rglob("*.html")}
+    # The service worker's fallback page and the 404 page are built, in every language...
+    assert {"offline/", "en/offline/", "404.html", "search/", "en/search/"} <= pages
+    assert not any(path.startswith("_desk") for path in pages)  # the desk is the preview's only
+    expected = {path for path in pages if path != "404.html"
+                and not path.endswith(("offline/", "search/"))}
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        listed = re.findall(r"<loc>https://ballata\.example\.org/([^<]*)</loc>", text_of(site / name))
+        # ... and only the pages a search engine should show are listed, each once.
+        assert len(listed) == len(set(listed)) and set(listed) == expected, name
+
+
 def test_dates_are_written_for_people(built):
     page = text_of(built / "site" / "stories" / "paspor-ditahan" / "index.html")
     assert '<time datetime="2025-06-14">14 Juni 2025</time>' in page
