@@ -305,3 +305,27 @@ def test_check_names_a_missing_word_of_a_third_language(sample, run):
     result = run("check", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 1
     assert "ERROR ballata.yml: site_name.ms: no 'ms' entry" in result.err
+
+
+def test_a_placeholder_number_warns_once_on_check_and_website_builds_and_stops_print(
+        sample, run, monkeypatch):
+    monkeypatch.delenv("BALLATA_ALLOW_PLACEHOLDERS")
+    config = sample / "ballata.yml"
+    line = config.read_text().splitlines().index('  - {number: "0800-1000-0000", placeholder: true}') + 1
+    said = (f'WARNING ballata.yml:{line}: public_identifiers: "0800-1000-0000", "+60 3-0000 0000" '
+            "are marked placeholder: true: not numbers the team has verified.")
+    for argv in (["check"], ["build", "--no-pdf"]):
+        result = run(*argv, "--root", str(sample), "--date", BUILD_DATE)
+        assert result.code == 0, result.err
+        assert said in result.err and result.err.count("placeholder: true") == 2, argv  # and its tip
+        assert "TIP Check each number" in result.err and "--allow-placeholders" in result.err
+        warnings = [w for w in json.loads((sample / "build" / "report.json").read_text())["warnings"]
+                    if w["file"] == "ballata.yml"]
+        assert [(w["field"], w["line"]) for w in warnings] == [("public_identifiers", line)], argv
+    # Printed, a wrong hotline cannot be taken back: refused without the flag, nothing published.
+    result = run("build", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1 and said in result.err
+    assert "print PDFs are not made while a public number is a placeholder" in result.err
+    # Verified numbers: nothing to say.
+    config.write_text(config.read_text().replace(", placeholder: true", ""))
+    assert "placeholder" not in run("check", "--root", str(sample), "--date", BUILD_DATE).err

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from collections.abc import Callable, Sequence
 
 from . import audit, privacy, publish, quotes, strings, takedown, urls
-from .config import Config, load_config
+from .config import Config, config_warnings, load_config
 from .datasets import read_datasets
 from .editions import Edition, read_editions
 from .errors import BallataError, Level, Problem, Problems, UsageError
@@ -104,7 +104,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
            with_editions: bool = True) -> Gathered:
     """Read the sources and apply the gate and the source scan once, for every output."""
     config = load_config(root)
-    read_problems = Problems()
+    read_problems = config_warnings(config)
     project = read_project(config, read_problems)
     project.datasets = read_datasets(config, read_problems)
     editions = read_editions(project, config, read_problems)

@@ -59,6 +59,8 @@ class Config:
     public_identifiers: tuple[str, ...] = ()
     placeholder_identifiers: tuple[str, ...] = ()
     """Those of public_identifiers marked ``placeholder: true``: not yet verified."""
+    placeholder_line: int | None = None
+    """Line in ballata.yml of the first of them, for the warning."""
     licence: dict[str, str] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -95,6 +97,29 @@ def load_config(root: Path) -> Config:
         public_identifiers=tuple(i["number"] for i in data["public_identifiers"]),
         placeholder_identifiers=tuple(i["number"] for i in data["public_identifiers"]
                                       if i["placeholder"]),
+        placeholder_line=next((doc.line(("public_identifiers", n, "placeholder"))
+                               for n, i in enumerate(data["public_identifiers"])
+                               if i["placeholder"]), None),
         licence=data["licence"],
         tags=data["tags"],
     )
+
+
+def config_warnings(config: Config) -> Problems:
+    """What every command says about ballata.yml itself: hotlines not yet verified (a wrong number
+    on a page can be corrected; in a thousand printed copies it cannot, so print builds refuse
+    them unless ``--allow-placeholders``)."""
+    problems = Problems()
+    numbers = config.placeholder_identifiers
+    if numbers:
+        one = len(numbers) == 1
+        problems.warning(
+            CONFIG_FILE, ", ".join(f'"{n}"' for n in numbers)
+            + (" is" if one else " are") + " marked placeholder: true: not "
+            + ("a number" if one else "numbers") + " the team has verified. The website shows "
+            + ("it" if one else "them") + " as written; print PDFs are made only as a proof copy "
+            "(ballata build --allow-placeholders).",
+            field="public_identifiers", line=config.placeholder_line,
+            tip="Check each number with the organisation that answers it, write it in ballata.yml "
+                "and delete its placeholder: true.")
+    return problems
