@@ -293,6 +293,37 @@ def test_crop_marks_can_be_switched_off_for_a_print_shop(built, tmp_path):
     assert corners[0] < 128 and corners[1] > 240, corners
 
 
+def _ink_rows(pdf: Path, page: int, tmp_path: Path) -> tuple[list[bool], int]:
+    """Which pixel rows of a page (rendered at 60 dpi) carry ink, and the page's height."""
+    subprocess.run(["pdftoppm", "-r", "60", "-gray", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp_path / pdf.stem)], check=True)
+    with Image.open(next(tmp_path.glob(f"{pdf.stem}-*.pgm"))) as picture:
+        ink = picture.convert("L").point(lambda v: 255 if v < 200 else 0)
+        width, height = ink.size
+        return [ink.crop((0, y, width, y + 1)).getbbox() is not None for y in range(height)], height
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("guide", ["mengurus-paspor", "hak-pekerja-malaysia", "daftar-migrasi-aman"])
+def test_a_handout_fills_its_one_page(guide, lang, built, tmp_path):
+    """Type sized to the guide: the page is covered from top to foot, with no empty half."""
+    pdf = built / "site" / "downloads" / "guides" / f"{guide}-{lang}.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text() or ""
+    assert not re.search(r"^\s*\d{1,3}\s*$", text, re.MULTILINE)    # no lone folio
+    if guide == "daftar-migrasi-aman":
+        assert "+60 3-0000 0000" in text               # a number is never broken over two lines
+    rows, height = _ink_rows(pdf, 1, tmp_path)
+    inked = [y for y, ink in enumerate(rows) if ink]
+    assert (inked[-1] - inked[0]) / height >= 0.8
+    gap = longest = 0
+    for ink in rows[inked[0]:inked[-1]]:
+        gap = 0 if ink else gap + 1
+        longest = max(longest, gap)
+    assert longest / height <= 0.1, f"{longest / height:.0%} of the page is an empty band"
+
+
 def test_missing_font_says_what_to_install(tmp_path, run):
     root = copy_project(tmp_path)
     fonts = root / "theme" / "zine" / "fonts.yml"

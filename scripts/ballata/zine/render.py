@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’]?\s+")
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
 PICTURE_WIDTH = 1080
 """Handout pages as pictures for a phone screen (shared on WhatsApp), in pixels."""
+HANDOUT_TYPE_PT = tuple(14 - 0.25 * step for step in range(21))
+"""Body type of a handout, tried from 14 pt down to 9 pt: the largest at which the guide fits on
+its one page is kept, so a short checklist fills its page as well as a long guide does.
+theme/zine/zine.css sizes everything in a handout in ``rem``, relative to it."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,9 @@ class Job:
     """The source folder or file that messages about this PDF name."""
     pictures: Pictures | None = None
     """Also write its pages as pictures (a handout)."""
+    fit: tuple[str, ...] = ()
+    """Last stylesheets to choose from, roomiest first: the roomiest at which the document fits
+    on one page is used (the last one when none does)."""
 
 
 def run_job(job: Job) -> tuple[str, int, list[str]]:
@@ -128,14 +136,17 @@ def run_job(job: Job) -> tuple[str, int, list[str]]:
     sheets = [CSS(string=css, font_config=fonts, url_fetcher=fetcher, base_url=job.base_url)
               for css in job.css]
 
-    def layout(html: str) -> Any:
+    def layout(html: str, last: str | None = None) -> Any:
+        extra = [CSS(string=last, font_config=fonts, url_fetcher=fetcher,
+                     base_url=job.base_url)] if last else []
         return HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=fonts)
+            stylesheets=sheets + extra, font_config=fonts)
 
     tagged = str(job.options.get("pdf_variant", "")).startswith("pdf/ua")
     if tagged:
         install_tagging()
-    document = layout(job.html)
+    document = fit_one_page(lambda css: layout(job.html, css), job.fit) if job.fit \
+        else layout(job.html)
     padding = -len(document.pages) % 4 if job.pad_to_four else 0
     if padding:
         # Blank pages go before the back cover, so it stays last; laying them out alone is much
@@ -152,6 +163,21 @@ def run_job(job: Job) -> tuple[str, int, list[str]]:
     if job.pictures:
         write_pictures(Path(job.out), job.pictures)
     return job.label, len(document.pages), []
+
+
+def fit_one_page(layout: Callable[[str], Any], choices: tuple[str, ...]) -> Any:
+    """The layout with the roomiest of ``choices`` (ordered roomiest first) that fits on one page,
+    found by bisection: a handful of layouts instead of one per choice."""
+    low, high = 0, len(choices) - 1
+    best = None
+    while low <= high:
+        middle = (low + high) // 2
+        document = layout(choices[middle])
+        if len(document.pages) <= 1:
+            best, high = document, middle - 1
+        else:
+            low = middle + 1
+    return best if best is not None else layout(choices[-1])
 
 
 def pull_quote(body: str) -> str:
@@ -197,7 +223,11 @@ def cross_references(html: str, medium: str, page_word: str) -> str:
             if medium == PRINT:
                 return f"<span {marks}>{words}</span>"
             return f'<a href="{target}" {marks}>{words}</a>'
-        return f"<span>{words}</span>" if medium == PRINT else match.group(0)
+        if medium != PRINT:
+            return match.group(0)
+        # A telephone number stays marked, so it is never broken over two lines either.
+        kind = ' class="tel"' if target.startswith("tel:") else ""
+        return f"<span{kind}>{words}</span>"
     return _ANCHOR.sub(change, html)
 
 
@@ -535,6 +565,7 @@ class Renderer:
                     build_date=self.ps.build_date.isoformat(),
                     licence=self.config.licence.get(lang, ""), site_url=site_url,
                     site_host=site_host(site_url), qr=self._qr(p.url),
+                    online=site_host(urls.absolute(site_url, p.url)) if site_url else "",
                     t=self.strings.for_lang(lang))
                 jobs.append(Job(f"guide {p.page.slug}-{lang}", html,
                                 f"{VIRTUAL_ROOT}content/{p.page.key}/",
@@ -543,7 +574,9 @@ class Renderer:
                                 self._take_resources(),
                                 {"pdf_variant": "pdf/ua-1", "dpi": SCREEN_DPI,
                                  "optimize_images": True}, source=p.text.path,
-                                pictures=Pictures(str(site_dir), p.page.slug, lang)))
+                                pictures=Pictures(str(site_dir), p.page.slug, lang),
+                                fit=tuple(f"html {{ font-size: {size:g}pt; }}"
+                                          for size in HANDOUT_TYPE_PT)))
         return jobs
 
 
