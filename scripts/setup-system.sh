@@ -11,6 +11,7 @@ declare -A NEEDS=(
   [fonts-dejavu-core]="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"     # social-media pictures (site/og.py)
   [fonts-noto-core]="/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"   # the zine's fonts (theme/zine/fonts.yml)
   [poppler-utils]="/usr/bin/pdftoppm"                                         # handouts as pictures (zine/render.py)
+  [ffmpeg]="/usr/bin/ffmpeg"                                                  # recordings re-encoded without metadata (audio.py)
 )
 
 if [ "${1:-}" = "--test" ]; then

@@ -13,17 +13,17 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 from collections.abc import Callable, Sequence
 
-from . import audit, privacy, publish, quotes, strings, takedown, urls
+from . import audio, audit, privacy, publish, quotes, strings, takedown, urls
 from .config import Config, config_warnings, load_config
 from .datasets import read_datasets
 from .editions import Edition, read_editions
 from .errors import BallataError, Level, Problem, Problems, UsageError
-from .model import Project
+from .model import Channel, Project
 from .readers import read_project
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,19 @@ class Gathered:
     publish_set: publish.PublishSet
     problems: Problems
     editions: dict[str, Edition]
+    recordings: list[audio.Wanted] = field(default_factory=list)
+    """Recordings the gate lets through, encoded by :meth:`encode_recordings` before rendering."""
 
     @property
     def ok(self) -> bool:
         return not self.problems.errors
+
+    def encode_recordings(self) -> None:
+        """Re-encode the recordings to publish (cached in build/cache/audio/) and hand them to
+        the public view; a recording that cannot be re-encoded is an error naming it."""
+        if self.ok and self.recordings:
+            found = audio.encode_all(self.config.root, self.recordings, self.problems)
+            self.publish_set.public = replace(self.public, recordings=found)
 
     @property
     def public(self) -> publish.PublicView:
@@ -152,7 +161,12 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
     # Every word a page or PDF shows must exist in every language before anything is laid out.
     problems.extend(strings.missing_words(config, strings.Strings(root / strings.STRINGS_FILE),
                                           project.datasets.values()))
-    return Gathered(config, project, publish_set, problems, editions)
+    public = publish_set.public
+    recordings = audio.select(
+        {lang: [(v.url, v.text, v.story) for v in versions]
+         for lang, versions in public.stories[Channel.WEB].items()},
+        [(p.url, p.text) for versions in public.pages.values() for p in versions], problems)
+    return Gathered(config, project, publish_set, problems, editions, recordings)
 
 
 def write_report(gathered: Gathered, build_dir: Path) -> Path:
@@ -223,6 +237,7 @@ def build(root: Path, build_date: dt.date, renderers: Sequence[Renderer], *,
         gathered.problems.error("stories", "--strict: a version is left out because something "
                                 "changed since she approved it. Nothing was published.",
                                 tip="Read the new words with her, then run the commands below.")
+    gathered.encode_recordings()
     work = root / "build"
     write_report(gathered, work)
     if not gathered.ok:
@@ -283,6 +298,7 @@ def gate_for_mkdocs(root: Path, build_date: dt.date) -> tuple[publish.PublicView
     `ballata build`. Returns the public view and the audit to run on the built site; raises
     :class:`BallataError` when the sources have errors."""
     gathered = gather(root, build_date, with_editions=False)
+    gathered.encode_recordings()
     if not gathered.ok:
         raise BallataError(gathered.problems.errors)
     for problem in gathered.problems.warnings:
@@ -302,13 +318,13 @@ def desk_for_preview(root: Path, build_date: dt.date, days: int = 60) -> dict[st
     approval, not ready), with their story and text, to preview marked as drafts."""
     from . import consent, urls
     from .editors import editors_report
-    from .model import Channel
 
     try:
         gathered = gather(root, build_date, with_editions=False)
     except BallataError as exc:
         return {"ok": False, "public": None, "problems": list(exc.problems), "report": None,
                 "editors": None, "withheld": [], "drafts": [], "config": None}
+    gathered.encode_recordings()
     ps, config = gathered.publish_set, gathered.config
     withheld: list[dict[str, Any]] = []
     drafts: list[dict[str, Any]] = []

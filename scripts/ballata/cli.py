@@ -13,6 +13,7 @@ import click
 
 from . import build as build_mod
 from . import scaffold
+from .audio import DEMUXERS
 from .errors import BallataError, Problem, Problems, UsageError
 
 def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -329,6 +330,10 @@ def consent_approve(slug: str, lang: str, root: Path) -> None:
     """Record that she approved the current text of stories/SLUG/index.LANG.md."""
     value = scaffold.approve(root, slug, lang)
     click.echo(f"Recorded approval of stories/{slug}/index.{lang}.md ({value[:19]}…).")
+    recordings = sorted((root / "stories" / slug).glob(f"index.{lang}.*"))
+    for recording in (r for r in recordings if r.suffix[1:] in DEMUXERS):
+        click.echo(f"Her approval covers the recording {recording.name} too: she listened to it as "
+                   "it is now. It is published only if consent.voice is true.")
 
 
 def _day(value: str | None) -> Any:
@@ -354,6 +359,8 @@ CHANGE_DATE = click.option("--date", "date", metavar="YYYY-MM-DD",
 @click.option("--channels", metavar="web,print", help="Where she agrees it may appear.")
 @click.option("--photos", type=click.Choice(["yes", "no"]),
               help="May pictures showing faces be published.")
+@click.option("--voice", type=click.Choice(["yes", "no"]),
+              help="May a recording of her voice be published (never for a minor).")
 @click.option("--method", type=click.Choice(["written", "verbal-recorded", "verbal-witnessed",
                                               "guardian"]))
 @RECORDED_BY
@@ -361,7 +368,7 @@ CHANGE_DATE = click.option("--date", "date", metavar="YYYY-MM-DD",
 @ROOT_OPTION
 @_guarded
 def consent_set(slug: str, status: str | None, channels: str | None, photos: str | None,
-                method: str | None, recorded_by: str | None, date: str | None, root: Path) -> None:
+                voice: str | None, method: str | None, recorded_by: str | None, date: str | None, root: Path) -> None:
     """Change her consent in stories/SLUG/story.yml; the change is added to consent.history."""
     chosen = None
     if channels is not None:
@@ -371,6 +378,7 @@ def consent_set(slug: str, status: str | None, channels: str | None, photos: str
             raise UsageError(f"--channels takes web, print or web,print; got {channels!r}")
     change = scaffold.set_consent(root, slug, status=status, channels=chosen,
                                   photos=None if photos is None else photos == "yes",
+                                  voice=None if voice is None else voice == "yes",
                                   method=method, recorded_by=recorded_by, day=_day(date))
     click.echo(f"Recorded in stories/{slug}/story.yml: {change}.")
     _echo_story_problems(root, slug)

@@ -57,6 +57,8 @@ class Consent:
     texts, region, destination) when she approved it; absent for approvals recorded before."""
     voice: bool = False
     """Whether a recording of her voice may be published (never for a minor)."""
+    approved_voice: dict[str, str] = field(default_factory=dict)
+    """Language -> fingerprint of the recording she listened to and approved."""
     history: tuple[HistoryEntry, ...] = ()
     """Changes of her consent, oldest first."""
 
@@ -80,6 +82,16 @@ class Medium:
     caption: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SourceRecording:
+    """A spoken version of a text (``index.<lang>.opus|mp3|m4a``), as it is on disk."""
+
+    path: str
+    """Path relative to the project root."""
+    fingerprint: str
+    """``sha256:`` of the file's bytes: what her approval of the recording records."""
+
+
 @dataclass
 class Text:
     """One language version of a story or page, as it is on disk."""
@@ -96,6 +108,8 @@ class Text:
     body_line: int
     """Line of the file where ``body`` starts, for error messages."""
     title: str
+    recording: SourceRecording | None = None
+    """Her voice reading this text, if a recording lies next to it."""
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import consent, links, privacy, urls
+from .audio import Recording
 from .config import Config
 from .editions import Edition
 from .errors import Problem, Problems
@@ -74,6 +75,8 @@ class PublicView:
     unlinked: frozenset[str] = frozenset()
     """Site paths that texts link to but that are not published (a withdrawn story, a page left
     out): renderers keep the link's words and drop the link, so a withdrawal never fails a build."""
+    recordings: dict[str, Recording] = field(default_factory=dict)
+    """Page address -> its recording, re-encoded: only those her consent and approval allow."""
 
     def web_urls(self) -> set[str]:
         urls_ = {v.url for versions in self.stories[Channel.WEB].values() for v in versions}

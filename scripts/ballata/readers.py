@@ -10,13 +10,14 @@ from .config import Config
 from .consent import FINGERPRINT
 from .errors import Problems
 from .model import (Attribution, Channel, Consent, ConsentStatus, HistoryEntry, Medium, Narrator,
-                    Page, Project, Story, Text)
-from . import sources
+                    Page, Project, SourceRecording, Story, Text)
+from . import audio, sources
 from .schema import (INVALID, Bool, Choice, Date, Field, Group, ListOf,
                      PerLanguage, Text as TextType, YamlDoc, dotted, parse_yaml, validate)
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANG_FILE = re.compile(r"index\.([^.]+)\.md")
+RECORDING_FILE = re.compile(r"index\.([^.]+)\.(" + "|".join(audio.DEMUXERS) + ")")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 SLUG_TIP = "Use lowercase letters, digits and hyphens only, e.g. paspor-ditahan."
@@ -61,7 +62,13 @@ CONSENT = Group({
                                                 "never write it by hand.")),
                            required=False, default={},
                            doc="The fingerprint of the title, byline and captions she approved."),
-    "voice": Field(Bool(), required=False, default=False),
+    "voice": Field(Bool(), required=False, default=False,
+                   doc="Write true only if she agrees that a recording of her voice may be heard."),
+    "approved_voice": Field(PerLanguage(TextType(FINGERPRINT.pattern, "a fingerprint sha256:…",
+                                                 "Run `ballata consent approve <slug> <lang>`; "
+                                                 "never write it by hand.")),
+                            required=False, default={},
+                            doc="The fingerprint of the recording she listened to and approved."),
     "history": Field(ListOf(HISTORY_ENTRY, unique=False), required=False, default=[]),
 }, when=lambda v: {
     "date": v["status"] != "pending",
@@ -153,6 +160,41 @@ def _language_files(folder: Path, config: Config, problems: Problems) -> dict[st
     return found
 
 
+def attach_recordings(folder: Path, texts: dict[str, Text], config: Config,
+                      problems: Problems) -> None:
+    """Give each text the recording of it lying next to it (``index.<lang>.opus|mp3|m4a``)."""
+    for path in sorted(folder.iterdir()):
+        match = RECORDING_FILE.fullmatch(path.name)
+        name = rel(path, config)
+        if match is None:
+            if path.suffix.lower() in audio.OTHER_SOUNDS or path.suffix.lower()[1:] in audio.DEMUXERS:
+                problems.warning(name, "this sound file is not published: a recording is named "
+                                 "index.<language>.opus, .mp3 or .m4a (lowercase)",
+                                 tip="Rename it, e.g. index.id.m4a, or remove it.")
+            continue
+        lang = match.group(1)
+        if lang not in config.languages:
+            problems.error(name, f"{path.name} is for the language {lang!r}, which is not "
+                           f"configured (configured: {', '.join(config.languages)})",
+                           tip="Rename the file (e.g. index.id.m4a) or remove it.")
+            continue
+        text = texts.get(lang)
+        if text is None:
+            problems.warning(name, f"not published: there is no index.{lang}.md to show with it "
+                             "as its transcript", tip=f"Write its text in index.{lang}.md, or "
+                                                      "remove the recording.")
+            continue
+        if text.recording is not None:
+            problems.error(name, f"a second recording of index.{lang}.md (the first is "
+                           f"{text.recording.path.rsplit('/', 1)[-1]})",
+                           tip="Keep one recording per language and remove the other.")
+            continue
+        fingerprint = sources.fingerprint_file(path, config.root, problems,
+                                               sources.MAX_RECORDING_BYTES)
+        if fingerprint is not None:
+            text.recording = SourceRecording(name, fingerprint)
+
+
 WITHDRAWN_LINE = re.compile(r"""^[ \t]+status:[ \t]*["']?withdrawn["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 """``status: withdrawn`` in the consent block of a story.yml that cannot be parsed as YAML."""
 
@@ -196,6 +238,7 @@ def _read_story(folder: Path, config: Config,
         read = read_text(path, lang, config, mine, STORY_FRONT_MATTER)
         if read is not None:
             texts[lang] = read[0]
+    attach_recordings(folder, texts, config, mine)
     if data is not INVALID and doc is not None:
         _check_story(folder, doc, data, texts, config, mine)
     if mine.errors:
@@ -222,6 +265,7 @@ def _read_story(folder: Path, config: Config,
                         consent["method"], consent["recorded_by"],
                         frozenset(Channel(c) for c in consent["channels"]), consent["photos"],
                         consent["approved"], consent["approved_meta"], consent["voice"],
+                        consent["approved_voice"],
                         tuple(HistoryEntry(h["date"], h["change"], h["recorded_by"])
                               for h in consent["history"])),
         texts=texts,
@@ -316,6 +360,7 @@ def read_pages(config: Config, problems: Problems) -> dict[str, Page]:
                                    "add title: to the front matter.")
                 continue
             texts[lang] = read[0]
+        attach_recordings(folder, texts, config, problems)
         if texts:
             assets = [rel(p, config) for p in sorted(folder.iterdir())
                       if p.suffix.lower() in IMAGE_SUFFIXES

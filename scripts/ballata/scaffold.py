@@ -109,11 +109,20 @@ def approve(root: Path, slug: str, lang: str) -> str:
                                     tip=f"Add title: {{{lang}: \"...\"}} to story.yml (or `title:` "
                                         f"to the front matter of index.{lang}.md), then approve.")])
     value = fingerprint(story.texts[lang].raw)
-    for key, fp in (("approved", value), ("approved_meta", meta_fingerprint(story, lang))):
+    recording = story.texts[lang].recording
+    fingerprints: list[tuple[str, str | None]] = [("approved", value),
+                                                  ("approved_meta", meta_fingerprint(story, lang))]
+    # She listened to the recording with her text: the approval covers it, as it lies there now.
+    fingerprints.append(("approved_voice", recording.fingerprint if recording else None))
+    for key, fp in fingerprints:
         recorded = consent.get(key)
+        if fp is None:
+            if isinstance(recorded, dict):
+                recorded.pop(lang, None)
+            continue
         if not isinstance(recorded, dict):
             recorded = CommentedMap()
-            _set_after(consent, key, recorded, "approved")
+            _set_after(consent, key, recorded, "approved_meta" if key == "approved_voice" else "approved")
         recorded[lang] = fp
     _save(yml, yaml, data)
     return value
@@ -151,7 +160,7 @@ def _append_history(consent: Any, entry: CommentedMap) -> None:
 
 def set_consent(root: Path, slug: str, *, status: str | None = None,
                 channels: list[str] | None = None, photos: bool | None = None,
-                method: str | None = None, recorded_by: str | None = None,
+                voice: bool | None = None, method: str | None = None, recorded_by: str | None = None,
                 day: dt.date | None = None) -> str:
     """Change her consent in story.yml (comments kept) and append what changed, when and who
     recorded it to consent.history. Returns the change as written in the history."""
@@ -174,20 +183,24 @@ def set_consent(root: Path, slug: str, *, status: str | None = None,
         wanted["channels"] = channels
     if photos is not None:
         wanted["photos"] = photos
+    if voice is not None:
+        wanted["voice"] = voice
     if method is not None:
         wanted["method"] = method
-    old = {key: consent.get(key) for key in wanted}
+    # An unwritten yes/no field means no (readers.CONSENT's defaults).
+    old = {key: consent.get(key, False if key in ("photos", "voice") else None) for key in wanted}
     changed = [key for key, value in wanted.items() if _plain(old[key]) != value]
     if not changed:
         raise UsageError("nothing to change: story.yml already says so",
-                         tip="Give --status, --channels, --photos or --method with a new value.")
+                         tip="Give --status, --channels, --photos, --voice or --method with a new "
+                             "value.")
     for key in changed:
         value = wanted[key]
         if key == "channels":
             seq = CommentedSeq(value)
             seq.fa.set_flow_style()
             value = seq
-        _set_after(consent, key, value, "status")
+        _set_after(consent, key, value, "photos" if key == "voice" and "photos" in consent else "status")
     if "status" in changed or consent.get("date") is None:
         _set_after(consent, "date", day, "status")
     if recorded_by and (status == "given" or not consent.get("recorded_by")):

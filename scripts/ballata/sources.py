@@ -8,6 +8,7 @@ source can pull in a file from outside the project.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 from pathlib import Path
@@ -28,6 +29,8 @@ MAX_YAML_BYTES = 256 * 1024
 MAX_TABLE_BYTES = 4 * 1024 * 1024
 """An aggregated table has a few hundred rows."""
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
+MAX_RECORDING_BYTES = 100 * 1024 * 1024
+"""An hour of speech from a phone is 30 to 60 MB; more is a video or a wrong file."""
 MAX_IMAGE_PIXELS = 50_000_000
 """50 megapixels: more than any phone camera; a larger picture is refused before it is decoded."""
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -78,6 +81,22 @@ def read_bytes(path: Path, root: Path, problems: Problems, limit: int) -> bytes 
                        f"0x{data[exc.start]:02x})", line=line, tip=UTF8_TIP)
         return None
     return data
+
+
+def fingerprint_file(path: Path, root: Path, problems: Problems, limit: int) -> str | None:
+    """``sha256:`` of a binary source (a recording) read in pieces, or ``None`` with the problem
+    recorded: a regular file of at most ``limit`` bytes."""
+    name = relative(path, root)
+    if path.is_symlink() or not path.is_file():
+        problems.error(name, "is not a regular file", tip="Replace it with the file itself.")
+        return None
+    size = path.stat().st_size
+    if size > limit:
+        problems.error(name, f"the file is {size // 1024 // 1024} MB; the limit is "
+                       f"{limit // 1024 // 1024} MB", tip="Check that the right file was saved here.")
+        return None
+    with path.open("rb") as source:
+        return "sha256:" + hashlib.file_digest(source, "sha256").hexdigest()
 
 
 def read_text(path: Path, root: Path, problems: Problems, limit: int = MAX_TEXT_BYTES) -> str | None:

@@ -57,6 +57,11 @@ def og_image(url: str) -> str:
     return f"{url}og/card.png"
 
 
+def recording(url: str) -> str:
+    """The published recording of the page at ``url`` (always Opus, whatever was recorded)."""
+    return f"{url}recording.opus"
+
+
 def manifest(config: Languages, lang: str) -> str:
     """The web app manifest of one language (its name, its home as the start)."""
     return f"{prefix(config, lang)}manifest.webmanifest"

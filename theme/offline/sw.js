@@ -31,7 +31,8 @@ const offlinePage = (url) => at((OFFLINE.find(([home]) => url.startsWith(at(home
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || !request.url.startsWith(ROOT)) return;
+  // A recording streams in pieces (Range requests): the browser fetches it; it is never kept.
+  if (request.method !== "GET" || !request.url.startsWith(ROOT) || request.headers.has("range")) return;
   event.respondWith(caches.open(CACHE).then((cache) => fetch(request).then((response) => {
     if (response.ok && response.type === "basic") cache.put(request, response.clone());
     else if (response.status === 404 || response.status === 410) cache.delete(request);

@@ -20,7 +20,7 @@ from ..errors import Problem
 from ..model import Channel
 from ..privacy import Secret, mask
 from ..publish import PublishSet
-from . import exclusions, pdf, pictures, readers
+from . import exclusions, pdf, pictures, readers, sound
 from .exclusions import Exclusions
 
 __all__ = ["Exclusions", "audit_folder", "audit_offline", "audit_print", "audit_site", "audit_file"]
@@ -124,6 +124,8 @@ def _read(data: bytes, suffix: str) -> readers.Reading | None:
     """The reading of one file by its content (and its name's suffix); None for fonts."""
     if data[:2] == b"\x1f\x8b":
         data = readers.inflate(data)
+        if sound.is_sound(data):
+            return readers.Reading(blobs=[("compressed", data)])
         suffix = ".xml" if data.lstrip()[:5] in (b"<?xml", b"<urls") else suffix
     if data.startswith(b"pagefind_dcd"):
         data = data[len(b"pagefind_dcd"):]
@@ -167,6 +169,10 @@ def _audit_bytes(found: _Findings, site_path: str | None, data: bytes, suffix: s
     label = rules.picture_hashes.get(hashlib.sha256(data).hexdigest())
     if label:
         found.add(f"{inside}is {label}".capitalize() if inside else f"is {label}", _TIP_EXCLUDED)
+    if sound.is_sound(data):
+        for message in sound.findings(data, rules.recordings):
+            found.add(inside + message, _TIP_EXCLUDED)
+        return
     try:
         reading = _read(data, suffix)
     except Exception as exc:  # noqa: BLE001 - whatever the audit cannot read is not published

@@ -85,6 +85,8 @@ class Exclusions:
     picture_names: dict[str, str] = field(default_factory=dict)
     picture_hashes: dict[str, str] = field(default_factory=dict)
     """SHA-256 of an excluded picture's file -> label."""
+    recordings: frozenset[str] = frozenset()
+    """SHA-256 of each recording published on the web: no other sound may appear."""
 
     def runs(self, tokens: list[str]) -> dict[str, int]:
         """Label -> how many forbidden word runs ``tokens`` holds."""
@@ -235,6 +237,8 @@ def build(ps: PublishSet, channels: tuple[Channel, ...]) -> Exclusions:
         for lang in ps.config.languages:
             ex.addresses[urls.story(ps.config, lang, slug).casefold()] = f"the invalid story '{slug}'"
     _pictures(ps, channels, ex)
+    if channels == (Channel.WEB,):
+        ex.recordings = frozenset(r.digest for r in ps.public.recordings.values())
     return ex
 
 

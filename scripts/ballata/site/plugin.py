@@ -152,7 +152,7 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         made = {**self.builder.downloads(), **shared, **offline.files(self.site_config)}
         for site_path, data in sorted(made.items()):
             out.append(File.generated(config, site_path, content=data))
-        for site_path, file in sorted(self.downloads.items()):
+        for site_path, file in sorted({**self.downloads, **self.builder.recording_files()}.items()):
             out.append(File.generated(config, site_path, abs_src_path=str(file)))
         media = {**self.preview_media, **self.builder.media_files()}
         for site_path, source in sorted(media.items()):

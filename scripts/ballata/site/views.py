@@ -179,6 +179,15 @@ class SiteBuilder:
             return posixpath.relpath("/" + site_path, "/" + url)
         return links.rewrite(checklists(body), change)
 
+    def recording(self, url: str, lang: str, title_key: str) -> dict[str, str] | None:
+        """The player of the page at ``url``: its address, title and what it costs to hear."""
+        found = self.ps.recordings.get(url)
+        if found is None:
+            return None
+        return {"url": urls.relative(found.site_path, url), "title": self.strings.get(title_key, lang),
+                "note": self.strings.get("listen_note", lang, minutes=max(1, round(found.seconds / 60)),
+                                         size=file_size(found.size, lang, self.strings))}
+
     # Pages -----------------------------------------------------------------------------------
     def _switch(self, lang: str, alternates: dict[str, str]) -> dict[str, str]:
         return {other: alternates.get(other, self.home(other)) for other in self.config.languages}
@@ -223,6 +232,7 @@ class SiteBuilder:
                 "tags": [{"label": self.config.tag_label(t, lang),
                           "url": urls.relative(self._tag_url(lang, t), v.url)} for t in story.tags],
                 "media": media,
+                "recording": self.recording(v.url, lang, "listen_story"),
             })
 
     def general_page(self, p: PageVersion) -> SitePage:
@@ -233,7 +243,8 @@ class SiteBuilder:
         kind = ("home" if not page.key else "dataset" if dataset else
                 "guide" if page.section == "guides" and "/" in page.key else "page")
         data: dict[str, Any] = {"translated": p.translated,
-                                "children": self._children(page.key, lang, p.url)}
+                                "children": self._children(page.key, lang, p.url),
+                                "recording": self.recording(p.url, lang, "listen_page")}
         if self.editions and p.is_handout:
             data["handout"] = urls.relative(urls.handout_pdf(page.slug, lang), p.url)
             data["handout_size"] = self.size(urls.handout_pdf(page.slug, lang), lang)
@@ -412,6 +423,10 @@ class SiteBuilder:
     def downloads(self) -> dict[str, bytes]:
         """Site path -> bytes of the published (checked, aggregated) tables."""
         return {urls.dataset_csv(key): d.csv_text.encode("utf-8") for key, d in self.ps.datasets.items()}
+
+    def recording_files(self) -> dict[str, Path]:
+        """Site path -> the re-encoded file of every published recording (never the one on disk)."""
+        return {r.site_path: r.file for r in self.ps.recordings.values()}
 
     def media_files(self) -> dict[str, Path]:
         """Site path -> source file of every image a published web page carries."""
