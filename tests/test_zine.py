@@ -293,6 +293,31 @@ def test_crop_marks_can_be_switched_off_for_a_print_shop(built, tmp_path):
     assert corners[0] < 128 and corners[1] > 240, corners
 
 
+@pytest.mark.parametrize("html, expected", [
+    ("<p>Hari pertama di ladang, mandor datang.</p>",
+     '<p><span class="opening">Hari pertama di ladang</span>, mandor datang.</p>'),
+    ("<p>Musim hujan berarti kerja di lumpur.</p>",
+     '<p><span class="opening">Musim hujan berarti kerja</span> di lumpur.</p>'),
+    ("<p>Ya. Saya</p>", '<p><span class="opening">Ya</span>. Saya</p>'),
+    ("<blockquote>\n<p>Kata ibu.</p>\n</blockquote>\n<p>Saya pulang.</p>",
+     '<blockquote>\n<p>Kata ibu.</p>\n</blockquote>\n<p><span class="opening">Saya pulang</span>.</p>'),
+    ("<h4>Rumah</h4>\n<p>Rumah &amp; ladang kami</p>",
+     '<h4>Rumah</h4>\n<p><span class="opening">Rumah &amp; ladang kami</span></p>'),
+    ("<p><em>Cerita ini fiktif.</em></p>", "<p><em>Cerita ini fiktif.</em></p>"),
+])
+def test_a_story_opens_with_her_first_words(html, expected):
+    from ballata.zine.render import opening
+
+    assert opening(html) == expected
+
+
+def test_the_opening_keeps_her_first_words_whole(built):
+    """No drop cap: a floated first letter reads as "H ari" in the text layer."""
+    for kind in ("screen", "print"):
+        text = " ".join(pdf_text(outputs(built, "id")[kind][0]))
+        assert "Hari pertama di ladang, mandor mengumpulkan paspor kami." in text
+
+
 def _ink_rows(pdf: Path, page: int, tmp_path: Path) -> tuple[list[bool], int]:
     """Which pixel rows of a page (rendered at 60 dpi) carry ink, and the page's height."""
     subprocess.run(["pdftoppm", "-r", "60", "-gray", "-f", str(page), "-l", str(page), str(pdf),

@@ -64,6 +64,10 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _QUOTE_LINE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’]?\s+")
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
+_FIRST_PARAGRAPH = re.compile(r"(<blockquote>\s*)?<p>")
+_PUNCTUATION = ",.;:!?…"
+OPENING_WORDS = 4
+"""Words of a story's typographic opening: her first words, up to the first punctuation."""
 PICTURE_WIDTH = 1080
 """Handout pages as pictures for a phone screen (shared on WhatsApp), in pixels."""
 HANDOUT_TYPE_PT = tuple(14 - 0.25 * step for step in range(21))
@@ -202,6 +206,35 @@ def pull_quote(body: str) -> str:
     if len(text) > PULL_QUOTE_MAX:
         text = text[:PULL_QUOTE_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return text
+
+
+def opening(html: str, words: int = OPENING_WORDS) -> str:
+    """Her first words, at most ``words`` and up to the first punctuation, in a ``<span
+    class="opening">`` that theme/zine/zine.css sets in small caps: an opening that suits a short
+    first line as well as a long one, and keeps every word whole in the text layer (a drop cap,
+    a floated first letter, reads as "H ari"). Only her first paragraph counts, from its first
+    word to its first tag; a paragraph that starts with a tag opens plainly."""
+    for match in _FIRST_PARAGRAPH.finditer(html):
+        if match.group(1):
+            continue  # a quotation is not her opening line
+        start = match.end()
+        end = html.find("<", start)
+        text = html[start:end if end >= 0 else len(html)]
+        first = last = len(text) - len(text.lstrip())
+        for n, word in enumerate(re.finditer(r"\S+", text)):
+            bare = word.group().rstrip(_PUNCTUATION)
+            if re.search(r"&#?\w+$", bare):
+                bare = word.group()  # an entity's own semicolon is not punctuation
+            if n == words or not bare:
+                break
+            last = word.start() + len(bare)
+            if bare != word.group():
+                break
+        if last == first:
+            return html
+        at, to = start + first, start + last
+        return f'{html[:at]}<span class="opening">{html[at:to]}</span>{html[to:]}'
+    return html
 
 
 def shift_headings(html: str, levels: int = HEADING_SHIFT) -> str:
@@ -451,7 +484,7 @@ class Renderer:
                                             destination=v.story.destination),
                 "recorded": v.story.recorded.isoformat(),
                 "pullquote": pull_quote(v.text.body),
-                "html": html(v.text, v.url, self._story_pictures(v), captions),
+                "html": Markup(opening(html(v.text, v.url, self._story_pictures(v), captions))),
                 "figures": extra})
         guides = [{"id": f"guide-{page.page.slug}", "lang": page.text.lang,
                    "title": page.text.title,
