@@ -1,4 +1,5 @@
-"""Published images: re-encoded with no metadata at all, resized, in a few widths for srcset."""
+"""Published images: re-encoded with no metadata at all, resized, in a few widths for srcset, and
+also as WebP where that is smaller."""
 
 from __future__ import annotations
 
@@ -21,15 +22,19 @@ class Rendition:
     width: int
     height: int
     data: bytes
+    webp: Rendition | None = None
+    """The same pixels as WebP (``name-480.webp``) when that is smaller: what browsers that read
+    WebP download instead (every browser of the last years; old ones keep the JPEG or PNG)."""
 
 
-def _encode(image: Image.Image, fmt: str) -> bytes:
+def _encode(image: Image.Image, fmt: str, lossless: bool = False) -> bytes:
     out = io.BytesIO()
     if fmt == "JPEG":
         # No exif=, icc_profile= or comment: nothing of the original file's metadata is carried over.
         image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=JPEG_QUALITY, method=4)
+        image.save(out, "WEBP", quality=100 if lossless else JPEG_QUALITY, method=6 if lossless else 4,
+                   lossless=lossless)
     else:
         image.save(out, "PNG", optimize=True)
     return out.getvalue()
@@ -69,5 +74,15 @@ def renditions(source: Path, site_path: str) -> list[Rendition]:
         height = round(clean.height * width / clean.width)
         resized = clean if width == clean.width else clean.resize((width, height), Image.Resampling.LANCZOS)
         path = site_path if width == widths[-1] else str(pure.with_name(f"{pure.stem}-{width}{pure.suffix}"))
-        out.append(Rendition(path, width, height, _encode(resized, fmt)))
+        data = _encode(resized, fmt)
+        webp = None
+        if fmt != "WEBP":
+            # A drawing (PNG) stays sharp: lossless WebP; a photograph gets the JPEG's quality.
+            smaller = _encode(resized, "WEBP", lossless=fmt == "PNG")
+            if len(smaller) < len(data):
+                webp = Rendition(str(PurePosixPath(path).with_suffix(".webp")), width, height, smaller)
+        out.append(Rendition(path, width, height, data, webp))
+    # Offered as WebP only if every width is smaller so: one srcset of one kind.
+    if not all(r.webp for r in out):
+        out = [Rendition(r.path, r.width, r.height, r.data) for r in out]
     return out

@@ -157,8 +157,16 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         media = {**self.preview_media, **self.builder.media_files()}
         for site_path, source in sorted(media.items()):
             self.renditions[site_path] = images.renditions(source, site_path)
+        # A WebP copy never takes the name of another picture (drawing.png beside drawing.webp).
+        taken = {r.path for sizes in self.renditions.values() for r in sizes}
+        for site_path, sizes in self.renditions.items():
+            if any(r.webp and r.webp.path in taken for r in sizes):
+                self.renditions[site_path] = [images.Rendition(r.path, r.width, r.height, r.data)
+                                              for r in sizes]
             for r in self.renditions[site_path]:
                 out.append(File.generated(config, r.path, content=r.data))
+                if r.webp:
+                    out.append(File.generated(config, r.webp.path, content=r.webp.data))
         return out
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -245,8 +253,9 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
             return None
         largest = sizes[-1]
         return {"src": urls.relative(site_path, page_url), "width": largest.width,
-                "height": largest.height,
-                "srcset": ", ".join(f"{urls.relative(r.path, page_url)} {r.width}w" for r in sizes)}
+                "height": largest.height, "srcset": _srcset(sizes, page_url),
+                "webp": _srcset([r.webp for r in sizes if r.webp], page_url)
+                if all(r.webp for r in sizes) else None}
 
     def _footer(self, view: SitePage, link: Callable[[str], str]) -> dict[str, Any]:
         """What every page's footer links to: about and contact, the licence, the zine."""
@@ -374,9 +383,19 @@ def _responsive_images(html: str, page_url: str, renditions: dict[str, list[imag
         if not sizes:
             return match.group(0)
         largest = sizes[-1]
-        srcset = ", ".join(f"{posixpath.relpath('/' + r.path, '/' + page_url)} {r.width}w"
-                           for r in sizes)
         extra = (f' width="{largest.width}" height="{largest.height}" loading="lazy" '
-                 f'decoding="async" srcset="{srcset}" sizes="(max-width: 760px) 100vw, 760px"')
-        return f"<img{before} src=\"{src}\"{extra}{after}>"
+                 f'decoding="async" srcset="{_srcset(sizes, page_url)}" sizes="{SIZES}"')
+        img = f"<img{before} src=\"{src}\"{extra}{after}>"
+        if not all(r.webp for r in sizes):
+            return img
+        webp = _srcset([r.webp for r in sizes if r.webp], page_url)
+        return f'<picture><source type="image/webp" srcset="{webp}" sizes="{SIZES}">{img}</picture>'
     return _IMG.sub(attrs, html)
+
+
+SIZES = "(max-width: 760px) 100vw, 760px"
+"""How wide a picture in a text is drawn: the reading column, or the whole phone screen."""
+
+
+def _srcset(sizes: list[images.Rendition], page_url: str) -> str:
+    return ", ".join(f"{urls.relative(r.path, page_url)} {r.width}w" for r in sizes)
