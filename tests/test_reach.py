@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import logging
 import re
 import subprocess
 import zipfile
@@ -72,6 +73,36 @@ def test_card_is_a_bare_png_of_the_open_graph_size():
         assert not {"exif", "icc_profile", "comment", "xmp", "dpi"} & set(image.info)
     assert pictures.read(data).kinds == []
     assert og.card("T", "Q", "O", "h") == og.card("T", "Q", "O", "h")
+
+
+def test_cards_are_kept_in_the_build_cache_and_drawn_again_only_when_their_words_change(
+        sample, run, caplog):
+    caplog.set_level(logging.INFO, logger="ballata.site.og")
+    cache, site = sample / "build" / "cache" / "og", sample / "site"
+
+    def build() -> tuple[dict[str, tuple[int, bytes]], dict[str, bytes], str]:
+        caplog.clear()
+        assert run("build", "--no-pdf", "--root", str(sample), "--date", BUILD_DATE).code == 0
+        kept = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in cache.iterdir()}
+        cards = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("og/card.png")}
+        said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("share pictures")]
+        return kept, cards, said[0]
+
+    kept, drawn, said = build()
+    assert said == f"share pictures: {len(drawn)} drawn, 0 from build/cache/og/"
+    assert sorted(data for _, data in kept.values()) == sorted(drawn.values())
+    again, cards, said = build()
+    assert said == f"share pictures: 0 drawn, {len(drawn)} from build/cache/og/"
+    assert again == kept  # not written again
+    assert cards == drawn  # the very bytes an uncached build makes
+    guide = sample / "content" / "guides" / "mengurus-paspor" / "index.id.md"
+    guide.write_text(guide.read_text().replace("title: Mengurus paspor sendiri",
+                                               "title: Mengurus paspor sendiri, tanpa calo"))
+    changed, cards, said = build()
+    assert said == f"share pictures: 1 drawn, {len(drawn) - 1} from build/cache/og/"
+    assert [path for path in cards if cards[path] != drawn[path]] == ["guides/mengurus-paspor/og/card.png"]
+    assert len(set(changed) - set(kept)) == 1 and len(changed) == len(kept)  # the old one is gone
+    assert all(changed[name] == kept[name] for name in set(changed) & set(kept))
 
 
 @pytest.mark.parametrize("path", sorted(SHARED_PAGES))

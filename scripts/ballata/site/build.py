@@ -26,6 +26,9 @@ class Handover:
 
     public: PublicView
     downloads: Mapping[str, Path] = field(default_factory=dict)
+    cache: Path | None = None
+    """Where pictures made by earlier builds are kept (build/cache/): the same inputs, the same
+    bytes, not drawn again."""
 
 
 _handed: contextvars.ContextVar[Handover | None] = contextvars.ContextVar("ballata_handover",
@@ -43,6 +46,13 @@ def handed_downloads() -> Mapping[str, Path]:
     PDFs (plain `mkdocs build`/`serve`, `--no-pdf`)."""
     handed = _handed.get()
     return handed.downloads if handed else {}
+
+
+def handed_cache(name: str) -> Path | None:
+    """build/cache/NAME/ of the project the core hands over; None under plain `mkdocs build` and
+    `serve`, which keep what they made in memory only."""
+    handed = _handed.get()
+    return handed.cache / name if handed and handed.cache else None
 
 
 def staged_downloads(folder: Path | None) -> dict[str, Path]:
@@ -88,7 +98,8 @@ class SiteRenderer:
         from mkdocs.exceptions import MkDocsException
 
         root = public.config.root
-        token = _handed.set(Handover(public, staged_downloads(outputs.downloads)))
+        token = _handed.set(Handover(public, staged_downloads(outputs.downloads),
+                                     cache=root / "build" / "cache"))
         try:
             with build_environment(public.build_date):
                 config = load_config(config_file=str(root / "mkdocs.yml"),

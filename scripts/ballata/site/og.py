@@ -5,21 +5,34 @@ and the organisation's name and mark. It is made only from the published title a
 page view (the public view), never from a photo (no face can reach a preview) and never from
 anything the audit alone sees: the audit reads a PNG's metadata, not its drawn pixels, so what is
 drawn here must already be published. It is saved as a bare PNG (no text chunks, no EXIF).
+
+Drawing 600 cards takes seconds, so `ballata build` keeps them in build/cache/og/, named by a hash
+of everything that decides their bytes (the words drawn, the size, this module, the fonts, Pillow
+and its zlib): the same inputs give the same file, read back instead of drawn again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import logging
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from PIL import Image, ImageDraw, ImageFont
+import PIL
+from PIL import Image, ImageDraw, ImageFont, features
 
 from ..errors import BallataError, Problem
+from .build import handed_cache
 from .views import SitePage, plain_summary
+
+log = logging.getLogger(__name__)
 
 KINDS = frozenset({"story", "guide", "dataset"})
 """Pages that get a share link and a picture of their own."""
@@ -33,6 +46,9 @@ BACKGROUND, FOREGROUND = (0x5A, 0x2A, 0x0C), (0xFD, 0xF1, 0xE6)
 """The site's dark brown and its light cream (theme/overrides/assets/ballata.css)."""
 QUOTE_CHARS = 160
 SHARE = "https://wa.me/?text="
+CACHE = "og"
+"""The folder under build/cache/ of the cards drawn by earlier builds."""
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def share_link(title: str, address: str) -> str:
@@ -53,11 +69,74 @@ def pull_quote(markdown: str, limit: int = QUOTE_CHARS) -> str:
 
 def cards(pages: Iterable[SitePage], site_name: dict[str, str], site_url: str | None
           ) -> dict[str, bytes]:
-    """Site path -> PNG of every page that has one (``page.image`` of a story, guide or dataset)."""
+    """Site path -> PNG of every page that has one (``page.image`` of a story, guide or dataset);
+    under `ballata build`, each read from build/cache/og/ when drawn before from the same inputs."""
     host = urlsplit(site_url or "").netloc
-    return {page.image: card(page.title, pull_quote(page.markdown), site_name.get(page.lang, ""),
-                             host)
-            for page in pages if page.kind in KINDS and page.image}
+    drawn = {page.image: (page.title, pull_quote(page.markdown), site_name.get(page.lang, ""), host)
+             for page in pages if page.kind in KINDS and page.image}
+    folder = handed_cache(CACHE)
+    if folder is None:
+        return {path: card(*words) for path, words in drawn.items()}
+    return CardCache(folder).cards(drawn)
+
+
+class CardCache:
+    """build/cache/og/<hash>.png: the cards of the last build. Cards no longer drawn are removed,
+    so the folder holds one build's cards (a title edited many times leaves nothing behind)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.drawn = 0
+        """Cards drawn by this build (not found in the cache)."""
+
+    def cards(self, drawn: dict[str, tuple[str, str, str, str]]) -> dict[str, bytes]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        made: dict[str, bytes] = {}
+        kept: set[str] = set()
+        for path, words in drawn.items():
+            name = card_key(*words) + ".png"
+            kept.add(name)
+            made[path] = self._read(name) or self._draw(name, words)
+        for old in self.folder.glob("*.png"):
+            if old.name not in kept:
+                old.unlink(missing_ok=True)
+        log.info("share pictures: %d drawn, %d from build/cache/%s/", self.drawn,
+                 len(made) - self.drawn, CACHE)
+        return made
+
+    def _read(self, name: str) -> bytes | None:
+        try:
+            data = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        return data if data.startswith(PNG_SIGNATURE) else None  # else drawn again, and replaced
+
+    def _draw(self, name: str, words: tuple[str, str, str, str]) -> bytes:
+        data = card(*words)
+        self.drawn += 1
+        # Written whole, then renamed: a build stopped halfway never leaves half a picture.
+        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, self.folder / name)
+        return data
+
+
+@lru_cache(maxsize=1)
+def _drawing() -> bytes:
+    """What decides a card's bytes besides its words: how it is drawn (this module, the size,
+    the mark drawn here), the fonts' files, and the Pillow and zlib that encode the PNG."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in (REGULAR, BOLD, OBLIQUE):
+        digest.update(Path(_font_file(name)).read_bytes())
+    digest.update(f"{WIDTH}x{HEIGHT} {PIL.__version__} {features.version_codec('zlib')}".encode())
+    return digest.digest()
+
+
+def card_key(title: str, quote_text: str, organisation: str, host: str) -> str:
+    """The cache name of one card: a hash of everything drawn on it and of how it is drawn."""
+    words = json.dumps([title, quote_text, organisation, host], ensure_ascii=False)
+    return hashlib.sha256(_drawing() + words.encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=1)
