@@ -40,10 +40,10 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 @contextmanager
-def serving(root: Path) -> Iterator[str]:
+def serving(root: Path, *options: str) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "ballata.cli", "serve", "--root", str(root),
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
+                               "--dev-addr", f"127.0.0.1:{port}", *options], cwd=root,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -97,6 +97,18 @@ def test_the_desk_lists_every_version_with_reason_and_command(preview):
                   "kontrak-lama", "Expired: kontrak-lama (2026-01-15)", "Waiting for her consent: anak-di-kampung",
                   "Stale (the source changed"):
         assert words in " ".join(desk.replace("<strong>", "").replace("</strong>", "").split()), words
+
+
+def test_serve_date_previews_the_site_as_a_build_of_that_day_would_be(tmp_path, run):
+    """kontrak-lama's consent expires on 2026-01-15: on the last day of 2025 it is published."""
+    root = copy_project(tmp_path)
+    with serving(root, "--date", "2025-12-31") as base:
+        status, page = fetch(base + "/en/stories/kontrak-lama/")
+        assert status == 200 and "EXPIRED-CANARY" in page and "Not published." not in page
+        status, desk = fetch(base + "/_desk/")
+        assert status == 200 and "Expired: kontrak-lama" not in desk
+    result = run("serve", "--root", str(root), "--date", "31/12/2025")
+    assert result.code == 2 and "--date expects a date like 2025-06-14" in result.err
 
 
 def test_the_preview_sitemap_lists_no_desk_and_no_withheld_page(preview):

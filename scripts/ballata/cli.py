@@ -200,14 +200,22 @@ def build_cmd(root: Path, date: str | None, exclude_invalid: bool, no_pdf: bool,
 
 @cli.command()
 @ROOT_OPTION
+@DATE_OPTION
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
               help="Address to serve the preview on.")
 @_guarded
-def serve(root: Path, dev_addr: str) -> None:
+def serve(root: Path, date: str | None, dev_addr: str) -> None:
     """Live preview on this computer, through the same consent gate."""
+    import contextlib
+
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr)
+    from .site.build import build_environment
+
+    # With --date, every rebuild of the preview gates on that day, as `ballata build --date` does
+    # (e.g. to see what expires next month); without it, on the day of each rebuild.
+    with build_environment(build_mod.resolve_build_date(date)) if date else contextlib.nullcontext():
+        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr)
 
 
 @cli.command()
