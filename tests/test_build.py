@@ -63,7 +63,8 @@ def test_renderers_receive_nothing_that_must_not_be_published():
     from ballata.publish import PublicView
 
     fields = set(PublicView.__dataclass_fields__)
-    assert fields == {"config", "build_date", "stories", "pages", "datasets", "editions", "unlinked"}
+    assert fields == {"config", "build_date", "stories", "pages", "datasets", "editions", "unlinked",
+                      "recordings"}
     for name in ("secrets", "decisions", "invalid_stories", "all_stories", "problems"):
         assert not hasattr(PublicView, name)
 

@@ -708,13 +708,9 @@ class ZineRenderer:
 
 
 def placeholder_problems(placeholders: tuple[str, ...], allowed: bool) -> Problems:
-    """A number marked ``placeholder: true`` is a warning; printing it is an error, unless
-    allowed: a wrong hotline in a thousand copies cannot be taken back."""
+    """Printing a number marked ``placeholder: true`` is an error, unless allowed: a wrong hotline
+    in a thousand copies cannot be taken back. (Every command already warns of it: config.py.)"""
     problems = Problems()
-    for number in placeholders:
-        problems.warning(CONFIG_FILE, f'"{number}" is marked as a placeholder, not a number the '
-                         "team has verified", field="public_identifiers",
-                         tip="Replace it with the verified number and remove placeholder: true.")
     if placeholders and not allowed:
         problems.error(CONFIG_FILE, "print PDFs are not made while a public number is a "
                        "placeholder: " + ", ".join(f'"{n}"' for n in placeholders),
