@@ -325,3 +325,15 @@ def test_the_audit_finds_tags_even_in_a_recording_it_allows(tmp_path):
     allowed = Exclusions(recordings=frozenset({hashlib.sha256(tagged).hexdigest()}))
     found = [p.message for p in audit.audit_folder(site, "site", allowed)]
     assert any("is a recording that carries tags (" in m and "title" in m for m in found), found
+
+
+def test_check_and_the_report_say_whose_voice_is_heard(sample, run):
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 0
+    rows = {line.split()[0]: line.split() for line in result.out.splitlines() if line.strip()}
+    assert rows["story"][:4] == ["story", "web", "print", "voice"]
+    assert rows["paspor-ditahan"][:4] == ["paspor-ditahan", "id,en", "id,en", "id"]
+    assert rows["jalan-pulang"][3] == "-"
+    assert main(["consent", "set", "paspor-ditahan", "--voice", "no", "--root", str(sample)]) == 0
+    assert build(sample) == 0
+    assert {s["id"]: s["voice"] for s in report(sample)["stories"]}["paspor-ditahan"] == []

@@ -98,7 +98,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _table(report: dict[str, Any]) -> str:
-    rows = [("story", "web", "print", "excluded because")]
+    rows = [("story", "web", "print", "voice", "excluded because")]
     for story in report["stories"]:
         grouped: dict[str, dict[str, list[str]]] = {}
         for e in story["excluded"]:
@@ -112,9 +112,10 @@ def _table(report: dict[str, Any]) -> str:
                               + (f" and {len(story['errors']) - 1} more" if len(story["errors"]) > 1
                                  else ""))
         rows.append((story["id"], ",".join(story["published"]["web"]) or "-",
-                     ",".join(story["published"]["print"]) or "-", "; ".join(reasons)))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip()
+                     ",".join(story["published"]["print"]) or "-",
+                     ",".join(story.get("voice", [])) or "-", "; ".join(reasons)))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join([*(f"{r[i]:<{widths[i]}}" for i in range(4)), r[4]]).rstrip()
                      for r in rows)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import consent, links, privacy, urls
-from .audio import Recording
+from .audio import Recording, voice_reason
 from .config import Config
 from .editions import Edition
 from .errors import Problem, Problems
@@ -354,6 +354,10 @@ def report(ps: PublishSet, problems: Problems) -> dict[str, Any]:
             "published": {channel.value: [lang for lang in ps.config.languages
                                           if decisions[(channel, lang)].published]
                           for channel in Channel},
+            # Her recording, heard on the web page of that language.
+            "voice": [lang for lang in ps.config.languages
+                      if decisions[(Channel.WEB, lang)].published
+                      and voice_reason(ps.all_stories[slug], lang) is None],
             "excluded": [{"channel": channel.value, "language": lang, "reason": reason}
                          for channel, lang, reason in ps.excluded(slug)],
             # A story is never shown as published while an error of its own stops the build.
@@ -364,6 +368,7 @@ def report(ps: PublishSet, problems: Problems) -> dict[str, Any]:
         stories.append({
             "id": slug,
             "published": {channel.value: [] for channel in Channel},
+            "voice": [],
             "excluded": [{"channel": channel.value, "language": lang, "reason": reason}
                          for channel in Channel for lang in ps.config.languages],
             "errors": [p.location() for p in problems.errors
