@@ -182,3 +182,30 @@ def test_source_errors_are_a_page_at_every_address_never_a_hanging_tab(tmp_path)
         yml.write_text(good)
         wait_for(base, "/stories/jalan-pulang/", "Jalan Pulang")
         assert "The preview cannot be built" not in fetch(base + "/")[1]
+
+
+def test_a_template_broken_while_serving_is_a_page_never_a_hanging_tab(tmp_path):
+    root = copy_project(tmp_path)
+    template = root / "theme" / "overrides" / "partials" / "ballata-story.html"
+    good = template.read_text(encoding="utf-8")
+    with serving(root) as base:
+        template.write_text(good + "{% if %}\n", encoding="utf-8")
+        line = good.count("\n") + 1
+        page = wait_for(base, "/stories/jalan-pulang/", "The preview cannot be built")
+        assert (f"theme/overrides/partials/ballata-story.html:{line}</code> a template could not be "
+                "used: Expected an expression") in page
+        assert "TIP Fix the template" in page and "livereload" in page  # reloads by itself
+        template.write_text(good, encoding="utf-8")
+        wait_for(base, "/stories/jalan-pulang/", "Jalan Pulang")
+
+
+def test_a_template_broken_before_serving_is_an_error_naming_file_and_line(tmp_path):
+    root = copy_project(tmp_path)
+    template = root / "theme" / "overrides" / "partials" / "ballata-story.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "ballata.cli", "serve", "--root", str(root),
+                             "--dev-addr", f"127.0.0.1:{free_port()}"], cwd=root, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "ERROR theme/overrides/partials/ballata-story.html:" in result.stderr
+    assert "a template could not be used" in result.stderr

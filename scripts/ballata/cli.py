@@ -211,12 +211,18 @@ def serve(root: Path, date: str | None, dev_addr: str) -> None:
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .site.build import build_environment
+    import jinja2
+
+    from .site.build import build_environment, template_problem
 
     # With --date, every rebuild of the preview gates on that day, as `ballata build --date` does
     # (e.g. to see what expires next month); without it, on the day of each rebuild.
-    with build_environment(build_mod.resolve_build_date(date)) if date else contextlib.nullcontext():
-        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr)
+    try:
+        with build_environment(build_mod.resolve_build_date(date)) if date else contextlib.nullcontext():
+            mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr)
+    except jinja2.TemplateError as exc:
+        # Broken before the preview started: nothing to show it on (a later break is a page).
+        raise BallataError([template_problem(exc)]) from None
 
 
 @cli.command()

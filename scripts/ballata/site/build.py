@@ -115,12 +115,16 @@ class SiteRenderer:
             raise BallataError([Problem("mkdocs.yml", f"the website could not be built: {exc}")]) \
                 from None
         except jinja2.TemplateError as exc:
-            # A sandbox refusal or a broken template in theme/overrides: the design's problem.
-            raise BallataError([Problem(f"theme/overrides/{getattr(exc, 'name', None) or ''}".rstrip("/"),
-                                        f"a template could not be used: {exc}",
-                                        line=getattr(exc, "lineno", None),
-                                        tip="Templates may only lay out the values they are given.")]) \
-                from None
+            raise BallataError([template_problem(exc)]) from None
         finally:
             _handed.reset(token)
         return Problems()
+
+
+def template_problem(exc: jinja2.TemplateError) -> Problem:
+    """A sandbox refusal or a broken template in theme/overrides: the design's problem, named by
+    file and line."""
+    return Problem(f"theme/overrides/{getattr(exc, 'name', None) or ''}".rstrip("/"),
+                   f"a template could not be used: {exc}", line=getattr(exc, "lineno", None),
+                   tip="Fix the template (a Jinja tag left open or misspelt?); templates may only lay "
+                       "out the values they are given.")

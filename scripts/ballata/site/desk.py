@@ -6,6 +6,7 @@ Everything here comes from :func:`ballata.build.desk_for_preview`; a normal buil
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from .. import consent, urls
@@ -110,3 +111,20 @@ def error_page(problems: list[Problem]) -> SitePage:
     return SitePage(src_uri="index.md", url="", lang="en", kind="errors",
                     title="The preview cannot be built", description="", markdown="",
                     content_lang="en", data={"problems": _problems(problems)})
+
+
+def plain_error_page(problems: list[Problem]) -> str:
+    """The page of errors without the theme, for when a template itself is broken. MkDocs' live
+    reload adds its script to it, so the tab reloads when the template is fixed."""
+    items = "".join(
+        f"<li><strong>{html.escape(p['level'].upper())}</strong> <code>{html.escape(p['where'])}</code> "
+        f"{html.escape(p['message'])}" + (f"<br>TIP {html.escape(p['tip'])}" if p["tip"] else "") + "</li>"
+        for p in _problems(problems))
+    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>The preview cannot be built</title></head>"
+            "<body style=\"font: 1rem/1.6 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; "
+            "padding: 0 1rem\"><h1>The preview cannot be built</h1>"
+            "<p role=\"alert\">Fix the template below and save: this page reloads by itself. A build "
+            "would stop here and publish nothing.</p>"
+            f"<ul>{items}</ul></body></html>\n")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
+import jinja2
 from jinja2 import Environment
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.config import base
@@ -26,7 +27,7 @@ from ..errors import BallataError
 from ..figures import Figure, add_figures
 from . import desk as preview
 from . import offline, og, search
-from .build import handed_downloads, handed_view
+from .build import handed_downloads, handed_view, template_problem
 from .config import check_mkdocs_config
 from .views import SiteBuilder, SitePage, licence_url
 
@@ -338,6 +339,18 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
                 environ = dict(environ, PATH_INFO=error_address)
             return serve_request(environ, start_response)
         server.set_app(app)
+
+        # A template broken while the preview runs cannot show the page of errors, which is laid
+        # out by the same templates: a page without the theme says what to fix, and the tab
+        # reloads once the template is fixed (MkDocs alone would leave it waiting).
+        def build_or_show_template_error() -> None:
+            try:
+                builder()
+            except jinja2.TemplateError as exc:
+                self.failed = [template_problem(exc)]
+                Path(server.root, "index.html").write_text(preview.plain_error_page(self.failed),
+                                                           encoding="utf-8")
+        server.builder = build_or_show_template_error
         return server
 
 
