@@ -14,17 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mutagen.oggopus import OggOpus
 
-from . import urls
+from . import sources, urls
 from .errors import Problems
 from .model import Story, Text
 
@@ -36,8 +40,13 @@ OTHER_SOUNDS = {".wav", ".ogg", ".oga", ".aac", ".flac", ".amr", ".3gp", ".wma",
                 ".caf", ".aif", ".aiff", ".mpeg", ".m4b"}
 """Sound files an editor may drop next to a text by mistake: never published, with a warning."""
 MAX_SECONDS = 2 * 60 * 60
-ENCODER_TIMEOUT = 10 * 60
-"""Seconds ffmpeg may take for one recording (a 2-hour recording takes about a minute here)."""
+BUILD_BUDGET = 20 * 60
+"""Seconds one build may spend re-encoding (a 2-hour recording takes about 2 minutes here): a
+folder of recordings made to be slow cannot hold a build for hours."""
+MEMORY_LIMIT = 2 * 1024 ** 3
+"""Address space of ffmpeg and ffprobe: a tag made to decompress to gigabytes fails instead."""
+FILE_LIMIT = 256 * 1024 ** 2
+"""The largest file ffmpeg may write: a 2-hour recording at 16 kbit/s is 15 MB."""
 SETTINGS = ("-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "16k", "-application", "voip")
 """Mono wideband speech at 16 kbit/s, as a WhatsApp voice note: about 120 kB a minute."""
 TIP_FFMPEG = "Install ffmpeg (Debian: apt-get install ffmpeg; `make build` does it)."
@@ -87,10 +96,11 @@ def voice_reason(story: Story, lang: str) -> str | None:
 
 
 def select(stories: dict[str, list[tuple[str, Text, Story]]], pages: list[tuple[str, Text]],
-           problems: Problems) -> list[Wanted]:
+           voices: set[str], problems: Problems) -> list[Wanted]:
     """The recordings to publish: a story's where :func:`voice_reason` allows (the text version
-    itself published on the web, ``stories`` by language), a page's with its text. A recording
-    left out is a warning naming it: her text is published all the same."""
+    itself published on the web, ``stories`` by language), a page's with its text unless it is
+    one of ``voices``, the fingerprints of every story's recording, published or not. A recording
+    left out is a warning naming it: the text is published all the same."""
     wanted: list[Wanted] = []
     for lang, versions in stories.items():
         for url, text, story in versions:
@@ -104,24 +114,44 @@ def select(stories: dict[str, list[tuple[str, Text, Story]]], pages: list[tuple[
                              tip=f"The text is published without it. Once she agrees that her voice "
                                  f"may be heard and has listened to this recording: `ballata consent "
                                  f"set {story.slug} --voice yes`, then `ballata consent approve "
-                                 f"{story.slug} {lang}`." if not story.narrator.minor else
+                                 f"{story.slug} {lang} --recording`." if not story.narrator.minor else
                              "Remove the recording.")
     seen: set[str] = set()
     for url, text in pages:
-        if text.recording is not None and url not in seen:
-            seen.add(url)
-            wanted.append(Wanted(text.recording.path, url, text.lang))
+        if text.recording is None or url in seen:
+            continue
+        seen.add(url)
+        if text.recording.fingerprint in voices:
+            # Her voice needs her consent wherever it is: a copy next to a guide has none.
+            problems.warning(text.recording.path, "not published: it is the recording of a story",
+                             tip="A narrator's voice is published only with her story, with her "
+                                 "consent; record the guide with a team member's voice.")
+            continue
+        wanted.append(Wanted(text.recording.path, url, text.lang))
     return wanted
 
 
+class Refused(Exception):
+    """Why a recording is not published; the text is published all the same."""
+
+    def __init__(self, message: str, tip: str = TIP_EXPORT) -> None:
+        super().__init__(message)
+        self.tip = tip
+
+
 class Encoder:
-    """ffmpeg, called the one safe way, with a cache of what it made before."""
+    """ffmpeg, called the one safe way, with a cache of what it made before. A recording that
+    cannot be published safely is left out with a warning: never an error, so that no recording
+    can stop a build (and with it a withdrawal)."""
 
     def __init__(self, cache: Path) -> None:
         self.cache = cache
         self.ffmpeg = shutil.which("ffmpeg")
         self.ffprobe = shutil.which("ffprobe")
         self._version: str | None = None
+        self.budget = float(BUILD_BUDGET)
+        """Seconds of encoding left for this build."""
+        self.used: set[Path] = set()
 
     def version(self) -> str:
         if self._version is None:
@@ -131,11 +161,16 @@ class Encoder:
         return self._version
 
     def encode(self, root: Path, wanted: Wanted, problems: Problems) -> Recording | None:
-        """The published recording, or ``None`` with an error naming the file."""
-        if self.ffmpeg is None or self.ffprobe is None:
-            problems.error(wanted.source, "ffmpeg is needed to publish this recording, and it is "
-                           "not installed", tip=TIP_FFMPEG)
+        """The published recording, or ``None`` with a warning naming the file and why."""
+        try:
+            return self._encode(root, wanted)
+        except Refused as refused:
+            problems.warning(wanted.source, f"not published: {refused}", tip=refused.tip)
             return None
+
+    def _encode(self, root: Path, wanted: Wanted) -> Recording:
+        if self.ffmpeg is None or self.ffprobe is None:
+            raise Refused("ffmpeg, which re-encodes recordings, is not installed", TIP_FFMPEG)
         source = root / wanted.source
         demuxer = DEMUXERS[source.suffix[1:]]
         data = source.read_bytes()
@@ -143,75 +178,129 @@ class Encoder:
                                          self.version().encode()])).hexdigest()
         out, facts = self.cache / f"{key}.opus", self.cache / f"{key}.json"
         if not (out.is_file() and facts.is_file()):
-            seconds = self._encode_fresh(data, demuxer, wanted.source, out, problems)
-            if seconds is None:
-                return None
+            seconds = self._encode_fresh(data, demuxer, out)
             facts.write_text(json.dumps({"seconds": seconds}), encoding="utf-8")
+        self.used |= {out, facts}
         published = out.read_bytes()
         return Recording(wanted.source, urls.recording(wanted.page_url), out,
                          int(json.loads(facts.read_text(encoding="utf-8"))["seconds"]),
                          len(published), hashlib.sha256(published).hexdigest())
 
-    def _encode_fresh(self, data: bytes, demuxer: str, name: str, out: Path,
-                      problems: Problems) -> int | None:
+    def _encode_fresh(self, data: bytes, demuxer: str, out: Path) -> int:
         assert self.ffmpeg is not None and self.ffprobe is not None
+        streams = ogg_streams(data) if demuxer == "ogg" else 1
+        if streams == 0:
+            raise Refused("it cannot be read as an Ogg recording")
+        if streams > 1:
+            raise Refused("it holds more than one recording (a chained or multiplexed Ogg file)")
         with tempfile.TemporaryDirectory(prefix="ballata-audio.") as folder:
             work = Path(folder)
             copy = work / "recording"
             copy.write_bytes(data)
             reading = ["-protocol_whitelist", "file", "-f", demuxer]
-            probe = self._probe([self.ffprobe, "-v", "error", *reading, "-i", str(copy)], work)
-            streams = probe.get("streams", []) if probe else []
-            if not any(s.get("codec_type") == "audio" for s in streams):
-                problems.error(name, "cannot be read as a sound recording" if probe is None
-                               else "holds no sound", tip=TIP_EXPORT)
-                return None
-            length = float(probe.get("format", {}).get("duration") or 0) if probe else 0
-            if length > MAX_SECONDS:
-                problems.error(name, f"the recording is {length / 3600:.1f} hours long; the limit "
-                               f"is {MAX_SECONDS // 3600} hours", tip="Split it, or check that the "
-                               "right file was saved here.")
-                return None
+            length = checked_length(self._probe([self.ffprobe, *reading, "-i", str(copy)], work))
+            timeout = min(self.budget, 60 + length / 20)
+            if timeout <= 0:
+                raise Refused("the time this build gives to re-encoding recordings is used up",
+                              "Build again: recordings re-encoded before are kept in build/cache/.")
             encoded = work / "published.opus"
+            started = time.monotonic()
             try:
                 _run([self.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", *reading,
                       "-i", str(copy), "-map", "0:a:0", "-map_metadata", "-1", "-map_chapters", "-1",
-                      "-vn", "-sn", "-dn", *SETTINGS, "-fflags", "+bitexact", "-flags:a", "+bitexact",
-                      "-f", "ogg", str(encoded)], work, ENCODER_TIMEOUT)
+                      "-vn", "-sn", "-dn", "-t", str(MAX_SECONDS), *SETTINGS, "-fflags", "+bitexact",
+                      "-flags:a", "+bitexact", "-f", "ogg", str(encoded)], work, timeout)
             except subprocess.CalledProcessError as exc:
-                problems.error(name, "cannot be read as a sound recording: "
-                               + _last_line(exc.stderr), tip=TIP_EXPORT)
-                return None
+                raise Refused("it cannot be read as a sound recording: " + _last_line(exc.stderr)) \
+                    from None
             except subprocess.TimeoutExpired:
-                problems.error(name, f"re-encoding took over {ENCODER_TIMEOUT // 60} minutes",
-                               tip=TIP_EXPORT)
-                return None
+                raise Refused(f"re-encoding took over {round(timeout)} seconds") from None
+            finally:
+                self.budget -= time.monotonic() - started
             # ffmpeg always writes its own "encoder" comment: none is published.
             written = OggOpus(encoded)
             if written.tags is not None:
                 written.tags.clear()
                 written.save()
-            checked = self._probe([self.ffprobe, "-v", "error", "-protocol_whitelist", "file",
-                                   "-f", "ogg", "-show_chapters", "-i", str(encoded)], work)
+            checked = self._probe([self.ffprobe, "-protocol_whitelist", "file", "-f", "ogg",
+                                   "-i", str(encoded)], work, chapters=True)
             problem = published_problem(checked)
-            if problem:
-                problems.error(name, f"the re-encoded recording {problem}",
-                               tip="This is a bug in the pipeline: report it.")
-                return None
             assert checked is not None
+            seconds = float(checked["format"].get("duration") or 0)
+            if problem is None and abs(seconds - length) > max(1.0, length / 50):
+                problem = f"lasts {seconds:.0f} s where the recording lasts {length:.0f} s"
+            if problem:
+                raise Refused(f"the re-encoded recording {problem}",
+                              "This is a bug in the pipeline or a recording made to deceive it: "
+                              "export the recording again; report it if it happens again.")
             out.parent.mkdir(parents=True, exist_ok=True)
             partial = out.with_suffix(".part")
             shutil.copyfile(encoded, partial)
             partial.replace(out)
-            return round(float(checked["format"]["duration"]))
+            return round(seconds)
 
-    def _probe(self, command: list[str], work: Path) -> dict[str, Any] | None:
+    def _probe(self, command: list[str], work: Path, chapters: bool = False) -> dict[str, Any] | None:
+        """What ffprobe says of a file: only the fields checked (never a source's tags, which
+        may be made to fill the memory; the tags and chapters of the file made here, with
+        ``chapters``), or ``None`` when it cannot read it."""
+        entries = "format=format_name,duration:stream=codec_type,codec_name,channels" \
+                  + (":format_tags:stream_tags" if chapters else "")
         try:
-            done = _run([*command, "-show_format", "-show_streams", "-of", "json"], work, 120)
+            done = _run([command[0], "-v", "error", *command[1:], "-show_entries", entries,
+                         *(["-show_chapters"] if chapters else []), "-of", "json"], work, 120)
             result = json.loads(done.stdout)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, ValueError):
             return None
         return result if isinstance(result, dict) else None
+
+    def forget_unused(self) -> None:
+        """Remove re-encoded recordings this build did not publish: a voice withdrawn or replaced
+        does not stay on the editor's computer."""
+        if self.cache.is_dir():
+            for path in self.cache.iterdir():
+                if path not in self.used:
+                    path.unlink()
+
+
+def ogg_streams(data: bytes) -> int:
+    """How many logical streams an Ogg file starts (pages with the beginning-of-stream flag): one
+    for a recording; more for a chained or multiplexed file, whose other streams a reader's player
+    might play instead of what she approved."""
+    count, at = 0, 0
+    while at + 27 <= len(data) and data[at:at + 4] == b"OggS":
+        segments = data[at + 26]
+        header = at + 27 + segments
+        if header > len(data):
+            break
+        count += bool(data[at + 5] & 0x02)
+        at = header + sum(data[at + 27:header])
+    return count if at >= len(data) else max(count, 2) if count else 0
+
+
+def checked_length(probe: dict[str, Any] | None) -> float:
+    """The length in seconds of a recording that has exactly one sound track, as ffprobe read it;
+    :class:`Refused` otherwise."""
+    if probe is None:
+        raise Refused("it cannot be read as a sound recording")
+    streams = [s for s in probe.get("streams", []) if isinstance(s, dict)]
+    # Pictures, chapter tracks and video are dropped: the sound she heard is what is published.
+    sound = [s for s in streams if s.get("codec_type") == "audio"]
+    if not sound:
+        raise Refused("it holds no sound")
+    if len(sound) > 1:
+        raise Refused(f"it holds {len(sound)} sound tracks; a recording has one, the one she approved")
+    try:
+        length = float(str((probe.get("format") or {}).get("duration")))
+    except (TypeError, ValueError):
+        raise Refused("its length cannot be read") from None
+    if not math.isfinite(length):
+        raise Refused("its length cannot be read")
+    if length < 1:
+        raise Refused("it is shorter than a second")
+    if length > MAX_SECONDS:
+        raise Refused(f"it is {length / 3600:.1f} hours long; the limit is {MAX_SECONDS // 3600} hours",
+                      "Split it, or check that the right file was saved here.")
+    return length
 
 
 def published_problem(probe: dict[str, Any] | None) -> str | None:
@@ -235,11 +324,17 @@ def published_problem(probe: dict[str, Any] | None) -> str | None:
     return None
 
 
-def _run(command: list[str], cwd: Path, timeout: int) -> subprocess.CompletedProcess[bytes]:
-    """A tool run with nothing of ours: no input, a bare environment, its own working folder."""
+def _run(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """A tool run with nothing of ours: no input, a bare environment, its own working folder,
+    bounded memory and output."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
     return subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=timeout, check=True)
+                          timeout=timeout, check=True, preexec_fn=_limits)
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
 
 
 def _last_line(stderr: bytes | None) -> str:
@@ -256,4 +351,18 @@ def encode_all(root: Path, wanted: list[Wanted], problems: Problems) -> dict[str
         recording = encoder.encode(root, item, problems)
         if recording is not None:
             out[item.page_url] = recording
+    encoder.forget_unused()
     return out
+
+
+def story_voices(root: Path, stories: Iterable[Story]) -> set[str]:
+    """Fingerprints of every recording in stories/ (of stories that could not even be read too)
+    and of every recording a narrator approved: her voice, wherever a copy of it turns up."""
+    problems = Problems()
+    found = {fp for story in stories for fp in story.consent.approved_voice.values()}
+    for path in sorted((root / "stories").glob("*/index.*.*")):
+        if path.suffix[1:] in DEMUXERS:
+            fp = sources.fingerprint_file(path, root, problems, sources.MAX_RECORDING_BYTES)
+            if fp is not None:
+                found.add(fp)
+    return found

@@ -69,7 +69,7 @@ class Gathered:
     def encode_recordings(self) -> None:
         """Re-encode the recordings to publish (cached in build/cache/audio/) and hand them to
         the public view; a recording that cannot be re-encoded is an error naming it."""
-        if self.ok and self.recordings:
+        if self.ok:  # also with none to publish: the cache then forgets every voice
             found = audio.encode_all(self.config.root, self.recordings, self.problems)
             self.publish_set.public = replace(self.public, recordings=found)
 
@@ -165,7 +165,8 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
     recordings = audio.select(
         {lang: [(v.url, v.text, v.story) for v in versions]
          for lang, versions in public.stories[Channel.WEB].items()},
-        [(p.url, p.text) for versions in public.pages.values() for p in versions], problems)
+        [(p.url, p.text) for versions in public.pages.values() for p in versions],
+        audio.story_voices(root, project.stories.values()), problems)
     return Gathered(config, project, publish_set, problems, editions, recordings)
 
 

@@ -13,7 +13,6 @@ import click
 
 from . import build as build_mod
 from . import scaffold
-from .audio import DEMUXERS
 from .errors import BallataError, Problem, Problems, UsageError
 
 def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -339,16 +338,21 @@ def consent() -> None:
 @consent.command("approve")
 @click.argument("slug")
 @click.argument("lang")
+@click.option("--recording", is_flag=True,
+              help="She also listened to the recording next to the text (index.LANG.m4a…).")
 @ROOT_OPTION
 @_guarded
-def consent_approve(slug: str, lang: str, root: Path) -> None:
+def consent_approve(slug: str, lang: str, recording: bool, root: Path) -> None:
     """Record that she approved the current text of stories/SLUG/index.LANG.md."""
-    value = scaffold.approve(root, slug, lang)
+    value = scaffold.approve(root, slug, lang, recording=recording)
     click.echo(f"Recorded approval of stories/{slug}/index.{lang}.md ({value[:19]}…).")
-    recordings = sorted((root / "stories" / slug).glob(f"index.{lang}.*"))
-    for recording in (r for r in recordings if r.suffix[1:] in DEMUXERS):
-        click.echo(f"Her approval covers the recording {recording.name} too: she listened to it as "
-                   "it is now. It is published only if consent.voice is true.")
+    approved = scaffold.recording_approved(root, slug, lang)
+    if recording:
+        click.echo("Recorded her approval of the recording as it is now. It is published only if "
+                   "consent.voice is true.")
+    elif approved is False:
+        click.echo(f"The recording of index.{lang}.md is not approved (or changed since): after she "
+                   f"listened to it, run `ballata consent approve {slug} {lang} --recording`.")
 
 
 def _day(value: str | None) -> Any:

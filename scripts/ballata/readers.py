@@ -162,7 +162,9 @@ def _language_files(folder: Path, config: Config, problems: Problems) -> dict[st
 
 def attach_recordings(folder: Path, texts: dict[str, Text], config: Config,
                       problems: Problems) -> None:
-    """Give each text the recording of it lying next to it (``index.<lang>.opus|mp3|m4a``)."""
+    """Give each text the recording of it lying next to it (``index.<lang>.opus|mp3|m4a``). A
+    recording that cannot be used is left out with a warning, never an error: no recording may
+    stop a build, and with it a withdrawal."""
     for path in sorted(folder.iterdir()):
         match = RECORDING_FILE.fullmatch(path.name)
         name = rel(path, config)
@@ -172,27 +174,27 @@ def attach_recordings(folder: Path, texts: dict[str, Text], config: Config,
                                  "index.<language>.opus, .mp3 or .m4a (lowercase)",
                                  tip="Rename it, e.g. index.id.m4a, or remove it.")
             continue
-        lang = match.group(1)
+        lang, text = match.group(1), texts.get(match.group(1))
         if lang not in config.languages:
-            problems.error(name, f"{path.name} is for the language {lang!r}, which is not "
-                           f"configured (configured: {', '.join(config.languages)})",
-                           tip="Rename the file (e.g. index.id.m4a) or remove it.")
-            continue
-        text = texts.get(lang)
-        if text is None:
+            problems.warning(name, f"not published: {path.name} is for the language {lang!r}, which "
+                             f"is not configured (configured: {', '.join(config.languages)})",
+                             tip="Rename the file (e.g. index.id.m4a) or remove it.")
+        elif text is None:
             problems.warning(name, f"not published: there is no index.{lang}.md to show with it "
                              "as its transcript", tip=f"Write its text in index.{lang}.md, or "
                                                       "remove the recording.")
-            continue
-        if text.recording is not None:
-            problems.error(name, f"a second recording of index.{lang}.md (the first is "
-                           f"{text.recording.path.rsplit('/', 1)[-1]})",
-                           tip="Keep one recording per language and remove the other.")
-            continue
-        fingerprint = sources.fingerprint_file(path, config.root, problems,
-                                               sources.MAX_RECORDING_BYTES)
-        if fingerprint is not None:
-            text.recording = SourceRecording(name, fingerprint)
+        elif text.recording is not None:
+            problems.warning(name, f"not published: a second recording of index.{lang}.md (the "
+                             f"first, {text.recording.path.rsplit('/', 1)[-1]}, is used)",
+                             tip="Keep one recording per language and remove the other.")
+        else:
+            unusable = Problems()
+            fingerprint = sources.fingerprint_file(path, config.root, unusable,
+                                                   sources.MAX_RECORDING_BYTES)
+            for problem in unusable.errors:
+                problems.warning(name, f"not published: {problem.message}", tip=problem.tip)
+            if fingerprint is not None:
+                text.recording = SourceRecording(name, fingerprint)
 
 
 WITHDRAWN_LINE = re.compile(r"""^[ \t]+status:[ \t]*["']?withdrawn["']?[ \t]*(?:#.*)?$""", re.MULTILINE)

@@ -82,9 +82,11 @@ def _set_after(mapping: Any, key: str, value: Any, after: str) -> None:
         mapping.insert(list(mapping).index(after) + 1, key, value)
 
 
-def approve(root: Path, slug: str, lang: str) -> str:
+def approve(root: Path, slug: str, lang: str, recording: bool = False) -> str:
     """Write the fingerprints of her approved text and of the words shown with it (title, byline,
-    captions, alt texts) into story.yml, keeping the editors' comments."""
+    captions, alt texts) into story.yml, keeping the editors' comments; with ``recording``, also
+    of the recording lying next to the text, which she listened to (asked for by name, so that a
+    recording put there unnoticed is never approved with a text)."""
     config = load_config(root)
     if lang not in config.languages:
         raise UsageError(f"{lang!r} is not a configured language ({', '.join(config.languages)})")
@@ -109,23 +111,33 @@ def approve(root: Path, slug: str, lang: str) -> str:
                                     tip=f"Add title: {{{lang}: \"...\"}} to story.yml (or `title:` "
                                         f"to the front matter of index.{lang}.md), then approve.")])
     value = fingerprint(story.texts[lang].raw)
-    recording = story.texts[lang].recording
-    fingerprints: list[tuple[str, str | None]] = [("approved", value),
-                                                  ("approved_meta", meta_fingerprint(story, lang))]
-    # She listened to the recording with her text: the approval covers it, as it lies there now.
-    fingerprints.append(("approved_voice", recording.fingerprint if recording else None))
+    found = story.texts[lang].recording
+    if recording and found is None:
+        raise UsageError(f"there is no recording of stories/{slug}/index.{lang}.md "
+                         f"(index.{lang}.m4a, .mp3 or .opus)",
+                         tip="Put the recording she listened to next to the text, or approve "
+                             "without --recording.")
+    fingerprints = [("approved", value), ("approved_meta", meta_fingerprint(story, lang))]
+    if recording and found is not None:
+        fingerprints.append(("approved_voice", found.fingerprint))
     for key, fp in fingerprints:
         recorded = consent.get(key)
-        if fp is None:
-            if isinstance(recorded, dict):
-                recorded.pop(lang, None)
-            continue
         if not isinstance(recorded, dict):
             recorded = CommentedMap()
             _set_after(consent, key, recorded, "approved_meta" if key == "approved_voice" else "approved")
         recorded[lang] = fp
     _save(yml, yaml, data)
     return value
+
+
+def recording_approved(root: Path, slug: str, lang: str) -> bool | None:
+    """Whether the recording next to stories/SLUG/index.LANG.md is the one she approved; ``None``
+    when there is no recording."""
+    story = read_story(root / "stories" / slug, load_config(root), Problems())
+    text = story.texts.get(lang) if story else None
+    if text is None or text.recording is None:
+        return None
+    return story is not None and story.consent.approved_voice.get(lang) == text.recording.fingerprint
 
 
 def _shown(value: Any) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from . import urls
 
 MANIFEST = "manifest.json"
-ADDRESSED = (".html", ".pdf", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".svg")
-"""Files whose address is listed: pages, PDFs, and pictures (a withdrawn story's photos are
-copied and cached like its pages, so they are taken down too)."""
+ADDRESSED = (".html", ".pdf", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".svg", ".opus")
+"""Files whose address is listed: pages, PDFs, pictures and recordings (a withdrawn story's photos
+and voice are copied and cached like its pages, so they are taken down too)."""
 TAKEDOWN = "takedown.md"
 
 

@@ -31,8 +31,9 @@ const offlinePage = (url) => at((OFFLINE.find(([home]) => url.startsWith(at(home
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  // A recording streams in pieces (Range requests): the browser fetches it; it is never kept.
-  if (request.method !== "GET" || !request.url.startsWith(ROOT) || request.headers.has("range")) return;
+  // A recording (streamed in pieces, or downloaded to keep) goes past the cache: never kept twice.
+  if (request.method !== "GET" || !request.url.startsWith(ROOT) || request.headers.has("range")
+      || new URL(request.url).pathname.endsWith(".opus")) return;
   event.respondWith(caches.open(CACHE).then((cache) => fetch(request).then((response) => {
     if (response.ok && response.type === "basic") cache.put(request, response.clone());
     else if (response.status === 404 || response.status === 410) cache.delete(request);
