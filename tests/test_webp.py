@@ -114,3 +114,20 @@ def test_a_webp_copy_never_takes_another_picture_s_name(sample):
     with Image.open(sample / "site" / "stories" / "paspor-ditahan" / "tanah.webp") as published:
         red, green, _ = published.convert("RGB").getpixel((10, 10))
         assert red > 180 and green < 50  # the red WebP, not the green drawing's copy
+
+
+def test_two_pictures_of_one_name_get_no_webp_that_could_show_the_wrong_one(sample):
+    """tangan.jpg and tangan.png both declared: one tangan.webp would show one picture under the
+    other's alt text; neither gets a WebP copy."""
+    folder = sample / "stories" / "paspor-ditahan"
+    with Image.open(folder / "tangan.jpg") as photo:
+        photo.rotate(180).save(folder / "tangan.png")
+    yml = folder / "story.yml"
+    extra = '  - file: tangan.png\n    alt: {id: "Terbalik", en: "Upside down"}\n    shows_faces: false\n'
+    yml.write_text(yml.read_text(encoding="utf-8").replace("media:\n", "media:\n" + extra), encoding="utf-8")
+    for lang in ("id", "en"):
+        assert main(["consent", "approve", "paspor-ditahan", lang, "--root", str(sample)]) == 0
+    assert main(["build", "--root", str(sample), "--date", BUILD_DATE, "--no-pdf"]) == 0
+    site = sample / "site" / "stories" / "paspor-ditahan"
+    assert not list(site.glob("tangan*.webp"))
+    assert (site / "tangan.jpg").is_file() and (site / "tangan.png").is_file()

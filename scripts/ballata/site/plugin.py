@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from collections import Counter
 import re
 import shutil
 from pathlib import Path
@@ -158,10 +159,13 @@ class BallataPlugin(BasePlugin[BallataPluginConfig]):
         media = {**self.preview_media, **self.builder.media_files()}
         for site_path, source in sorted(media.items()):
             self.renditions[site_path] = images.renditions(source, site_path)
-        # A WebP copy never takes the name of another picture (drawing.png beside drawing.webp).
-        taken = {r.path for sizes in self.renditions.values() for r in sizes}
+        # A WebP copy never takes the name of another file (drawing.png beside drawing.webp or
+        # drawing.jpg, a theme file), not even in another case: zips open on such systems too.
+        taken = Counter(f.dest_uri.casefold() for f in out)
+        taken.update(p.casefold() for sizes in self.renditions.values() for r in sizes
+                     for p in (r.path, r.webp.path if r.webp else None) if p)
         for site_path, sizes in self.renditions.items():
-            if any(r.webp and r.webp.path in taken for r in sizes):
+            if any(r.webp and taken[r.webp.path.casefold()] > 1 for r in sizes):
                 self.renditions[site_path] = [images.Rendition(r.path, r.width, r.height, r.data)
                                               for r in sizes]
             for r in self.renditions[site_path]:

@@ -10,11 +10,16 @@ from pathlib import Path
 from ..errors import BallataError, Problem
 
 
+NOT_INDEXED = (".ballata-listen", "audio")
+"""Never in the index, whatever the theme marks: the recording's player and its address."""
+
+
 def index(site_dir: Path) -> None:
     """Index the built (already gated) site in place, into site_dir/pagefind/."""
+    excluded = [arg for selector in NOT_INDEXED for arg in ("--exclude-selectors", selector)]
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind",
-         "--quiet"], capture_output=True, text=True)
+         *excluded, "--quiet"], capture_output=True, text=True)
     if result.returncode != 0:
         raise BallataError([Problem("(search index)", "Pagefind could not index the site: "
                                     + (result.stderr or result.stdout).strip()[-2000:],
