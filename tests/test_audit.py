@@ -229,6 +229,7 @@ def test_an_excluded_picture_is_found_by_content_and_by_name(ps, tmp_path):
     assert found == [
         "site/guides/copy.bin: is a picture of the excluded story 'kontrak-lama'",
         "site/guides/copy.bin: an image carries EXIF with GPS metadata",
+        "site/guides/copy.bin: has 1 byte after the end of the image",
         "site/guides/x/index.html: shows a picture of the excluded story 'kontrak-lama'"]
     assert yml.is_file()
 

@@ -148,3 +148,37 @@ def test_a_truncated_picture_is_refused_even_after_weasyprint_was_loaded(sample,
     result = run("check", "--root", str(sample), "--date", BUILD_DATE)
     assert result.code == 1 and "the picture is damaged" in result.err
     assert ImageFile.LOAD_TRUNCATED_IMAGES     # put back as it was
+
+
+@pytest.mark.parametrize("where, data, message", [
+    ("theme/overrides/assets/x/voice.mp3", b"\xff\xfb\x50\xc4" + bytes(400), "is not a text file of a kind"),
+    ("theme/overrides/assets/logo.png", b"\x89PNG\r\n\x1a\n", "is not a text file of a kind"),
+    ("theme/overrides/assets/fonts/a.woff2", b"wOF2", "is not a text file of a kind"),
+    ("theme/overrides/assets/bundle.zip", b"PK\x05\x06" + bytes(18), "is not a text file of a kind"),
+    ("theme/overrides/assets/x.pagefind", b"pagefind_dcd", "is not a text file of a kind"),
+    ("theme/overrides/assets/README", b"notes", "is not a text file of a kind"),
+    ("theme/overrides/.DS_Store", b"Bud1", "is not a text file of a kind"),
+    ("theme/zine/cover.jpg", b"\xff\xd8\xff", "is not a text file of a kind"),
+    ("theme/overrides/assets/x.js", b"var a = 1;\x00\xff\xfb", "the file holds a NUL byte (byte 10)"),
+    ("theme/overrides/assets/x.css", b"p {}\n/* caf\xe9 */", "x.css:2: the file is not UTF-8 text (byte 11: 0xe9)"),
+    ("theme/overrides/assets/big.svg", b"<svg>" + b" " * (1 << 20) + b"</svg>", "the limit is 1024 KB"),
+], ids=["mp3", "png", "font", "zip", "pagefind", "no-suffix", "dotfile", "zine-picture", "nul",
+        "latin1", "big"])
+def test_theme_holds_nothing_but_text_files_of_the_design(where, data, message, sample, run):
+    """MkDocs copies every file of theme/overrides/ to the website as it is."""
+    path = sample / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    result = run("check", "--root", str(sample), "--date", BUILD_DATE)
+    assert result.code == 1
+    assert f"ERROR {where}" in result.err and message in result.err, result.err
+    assert "TIP" in result.err
+
+
+def test_the_sample_theme_passes_its_own_check():
+    from ballata import sources
+    from ballata.errors import Problems
+
+    problems = Problems()
+    sources.check_theme(Path(__file__).resolve().parents[1], problems)
+    assert not problems.errors

@@ -35,6 +35,13 @@ MAX_IMAGE_PIXELS = 50_000_000
 """50 megapixels: more than any phone camera; a larger picture is refused before it is decoded."""
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 UTF8_TIP = "Save it again as UTF-8 (most editors offer this under 'Save as', e.g. 'CSV UTF-8')."
+THEME_SUFFIXES = (".html", ".xml", ".css", ".js", ".svg", ".json", ".txt", ".yml", ".yaml", ".md")
+"""What theme/ holds: templates, style sheets, scripts, SVG marks and settings, all UTF-8 text.
+MkDocs copies every file of theme/overrides/ that is not a template to the website as it is, so
+a picture, a font, a zip or a sound file there would be published without any check."""
+THEME_TIP = ("theme/ holds the design's text files only. Put a picture in the folder of the story "
+             "or page that shows it (it is checked there and published without its metadata), "
+             "draw the design's marks as SVG, and use the reader's own fonts; remove this file.")
 
 
 def relative(path: Path, root: Path) -> str:
@@ -46,7 +53,9 @@ def relative(path: Path, root: Path) -> str:
 
 
 def refuse_links(root: Path, problems: Problems) -> None:
-    """A symbolic link under a source folder is an error: it could publish a file from anywhere."""
+    """A symbolic link under a source folder is an error: it could publish a file from anywhere.
+    So is any file of theme/ that is not a text file of a kind the design uses (see
+    :func:`check_theme`): both are checked before any source is read."""
     for folder in SOURCE_FOLDERS:
         base = root / folder
         if base.is_symlink():
@@ -59,6 +68,37 @@ def refuse_links(root: Path, problems: Problems) -> None:
                     problems.error(relative(path, root), "is a symbolic link: files are never read "
                                    "through links", tip="Copy the file itself here, or delete the "
                                    "link; nothing outside the project folder may be published.")
+    check_theme(root, problems)
+
+
+def check_theme(root: Path, problems: Problems) -> None:
+    """Every file under theme/ is UTF-8 text without a NUL byte, of a kind in ``THEME_SUFFIXES``
+    and at most ``MAX_TEXT_BYTES``: nothing else can reach the website through the theme."""
+    if (root / "theme").is_symlink():
+        return  # an error of its own
+    for current, dirs, files in os.walk(root / "theme", followlinks=False):
+        dirs.sort()
+        for file in sorted(files):
+            path = Path(current) / file
+            name = relative(path, root)
+            if path.is_symlink():
+                continue  # an error of its own, above
+            if not path.name.lower().endswith(THEME_SUFFIXES) or path.name.startswith("."):
+                problems.error(name, "is not a text file of a kind the design uses (" +
+                               ", ".join(THEME_SUFFIXES) + ")", tip=THEME_TIP)
+            elif path.stat().st_size > MAX_TEXT_BYTES:
+                problems.error(name, f"the file is {path.stat().st_size // 1024} KB; the limit is "
+                               f"{MAX_TEXT_BYTES // 1024} KB", tip=THEME_TIP)
+            elif b"\x00" in (data := path.read_bytes()):
+                problems.error(name, f"the file holds a NUL byte (byte {data.index(0)}): it is not "
+                               "a text file", tip=THEME_TIP)
+            else:
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    problems.error(name, f"the file is not UTF-8 text (byte {exc.start}: "
+                                   f"0x{data[exc.start]:02x})", line=data[:exc.start].count(b"\n") + 1,
+                                   tip=UTF8_TIP)
 
 
 def read_bytes(path: Path, root: Path, problems: Problems, limit: int) -> bytes | None:

@@ -1,9 +1,13 @@
 """The output audit: proves what was published. Every output file is read before site/ is replaced.
 
-Each file is read into texts, addresses and embedded files (:mod:`.readers`, :mod:`.pdf`,
-:mod:`.pictures`); the texts are matched in one canonical form against the private register and
-against the word runs of every excluded version (:mod:`.exclusions`); the addresses are resolved
-and compared with the excluded versions' addresses, never matched as words."""
+It denies by default: a file passes only when its bytes are positively recognised as a kind the
+pipeline publishes (UTF-8 text, a JPEG, PNG, GIF or WebP picture with nothing after its end, a
+PDF, an allowed recording, a gzip or zip file whose files pass in turn, Pagefind's own files under
+pagefind/); anything else is a finding, and sound is looked for at every offset of every binary
+file (:mod:`.sound`). Each file is read into texts, addresses and embedded files (:mod:`.readers`,
+:mod:`.pdf`, :mod:`.pictures`); the texts are matched in one canonical form against the private
+register and against the word runs of every excluded version (:mod:`.exclusions`); the addresses
+are resolved and compared with the excluded versions' addresses, never matched as words."""
 
 from __future__ import annotations
 
@@ -25,10 +29,12 @@ from .exclusions import Exclusions
 
 __all__ = ["Exclusions", "audit_folder", "audit_offline", "audit_print", "audit_site", "audit_file"]
 
-SKIP_SUFFIXES = {".pagefind", ".woff", ".woff2", ".ttf", ".otf", ".eot"}
-"""Compiled search code and fonts: binary, with no text a person could read."""
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".ico", ".bmp", ".tif", ".tiff", ".avif"}
 MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".xhtml", ".rss", ".atom"}
+PAGEFIND = {".pagefind": b"\x00asm\x01\x00\x00\x00", ".pf_index": b"", ".pf_meta": b""}
+"""Pagefind's own binary files (its WebAssembly, its index) by name -> how they start once
+inflated and unwrapped; published only under pagefind/. Its fragments are text."""
+FONTS = (b"wOFF", b"wOF2", b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+"""How font files start: the website publishes none (readers' own fonts; the PDFs embed theirs)."""
 MAX_DEPTH = 3
 """How deep files inside files (a data: picture inside an SVG inside a page) are followed."""
 
@@ -36,6 +42,9 @@ _NOT_TEXT = {readers.ADDRESSES, "the file's name"}
 _TIP_EXCLUDED = ("Nothing of an excluded story may be published; check texts that quote it, "
                  "links to it and the theme.")
 _TIP_BUG = "This is a bug in the pipeline or the theme: report it."
+_TIP_UNKNOWN = ("The website publishes pages, style sheets, scripts, JPEG, PNG, GIF, WebP and SVG "
+                "pictures, PDFs, the recordings her consent allows and Pagefind's index: remove "
+                "this file from where it came from (theme/ holds text files only).")
 
 
 @dataclass
@@ -120,28 +129,52 @@ def _scan_text(found: _Findings, where: str, text: str, rules: Exclusions,
                   "Remove it from the sources; the register lists what must never be published.")
 
 
-def _read(data: bytes, suffix: str) -> readers.Reading | None:
-    """The reading of one file by its content (and its name's suffix); None for fonts."""
-    if data[:2] == b"\x1f\x8b":
-        data = readers.inflate(data)
-        if sound.is_sound(data):
-            return readers.Reading(blobs=[("compressed", data)])
-        suffix = ".xml" if data.lstrip()[:5] in (b"<?xml", b"<urls") else suffix
-    if data.startswith(b"pagefind_dcd"):
-        data = data[len(b"pagefind_dcd"):]
-    if data[:5] == b"%PDF-":
-        return pdf.read(data)
-    if pictures.is_image(data) or suffix in IMAGE_SUFFIXES:
-        meta = pictures.read(data)
-        return readers.Reading(texts=meta.texts,
-                               findings=[f"an image carries {kind} metadata" for kind in meta.kinds])
-    if suffix in SKIP_SUFFIXES:
+def _text(data: bytes) -> str | None:
+    """The file as text when it is UTF-8 without a NUL byte (no sound file is), else None."""
+    if b"\x00" in data:
         return None
-    text = data.decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _unpack(data: bytes, suffix: str) -> list[tuple[str, bytes, str]] | None:
+    """(where, bytes, suffix) of the files inside a gzip or zip file; None for any other file.
+    A gzip file is the file it holds, as a browser inflates it; each file of a zip is audited."""
+    if data[:2] == b"\x1f\x8b":
+        return [("", readers.inflate(data), "" if suffix == ".gz" else suffix)]
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return [(f"the zipped file {name}: ", body, posixpath.splitext(name)[1].lower())
+                for name, body in readers.read_zip(data)]
+    return None
+
+
+def _read(data: bytes, suffix: str, pagefind: bool) -> readers.Reading | None:
+    """The reading of one file recognised by its content (and its name's suffix); None for a file
+    of any kind the audit does not know."""
+    if pagefind and data.startswith(b"pagefind_dcd"):
+        data = data[len(b"pagefind_dcd"):]
+        if suffix in PAGEFIND:   # else a fragment: JSON, read as text below
+            if not data.startswith(PAGEFIND[suffix]):
+                return readers.Reading(findings=["is not the Pagefind file its name says"], binary=True)
+            index = data.decode("utf-8", errors="replace") if suffix != ".pagefind" else ""
+            return readers.Reading(texts=[("the text", index)], binary=True)
+    if data[:5] == b"%PDF-":
+        reading = pdf.read(data)
+        reading.binary = True
+        return reading
+    if pictures.is_image(data):
+        meta = pictures.read(data)
+        return readers.Reading(texts=meta.texts, binary=True, findings=[
+            *(f"an image carries {kind} metadata" for kind in meta.kinds), *meta.structure])
+    text = _text(data)
+    if text is None:
+        return None
     head = text.lstrip()[:300].lower()
-    if suffix == ".svg" or suffix == ".svgz" or "<svg" in head and not head.startswith("<!doctype html"):
+    if suffix == ".svg" or "<svg" in head and not head.startswith("<!doctype html"):
         return readers.read_markup(text, svg=True)
-    if suffix in MARKUP_SUFFIXES or head.startswith(("<!doctype", "<html", "<?xml")):
+    if suffix in MARKUP_SUFFIXES or head.startswith(("<!doctype", "<html", "<?xml", "<urlset")):
         return readers.read_markup(text)
     return readers.read_text(text, suffix)
 
@@ -173,14 +206,31 @@ def _audit_bytes(found: _Findings, site_path: str | None, data: bytes, suffix: s
         for message in sound.findings(data, rules.recordings):
             found.add(inside + message, _TIP_EXCLUDED)
         return
+    pagefind = addresses.in_site and (site_path or "").startswith("pagefind/")
     try:
-        reading = _read(data, suffix)
+        inner = _unpack(data, suffix)
+        reading = _read(data, suffix, pagefind) if inner is None else None
     except Exception as exc:  # noqa: BLE001 - whatever the audit cannot read is not published
         found.add(f"{inside}cannot be read by the audit ({type(exc).__name__}: {exc})"[:300],
                   "A file the audit cannot read is never published: check how it was made.")
         return
-    if reading is None:
+    if inner is not None:
+        if depth >= MAX_DEPTH:
+            found.add(f"{inside}nests files too deeply to audit", _TIP_BUG)
+        for where, body, kind in inner if depth < MAX_DEPTH else []:
+            _audit_bytes(found, site_path, body, kind, rules, secrets, addresses, depth + 1,
+                         inside + where)
         return
+    if reading is None:
+        found.add(inside + ("is a font: the website uses the reader's own fonts and publishes none"
+                            if data[:4] in FONTS else
+                            "is a file of a kind the audit does not know: nothing unknown is published"),
+                  _TIP_UNKNOWN)
+        reading = readers.Reading(binary=True)
+    in_bytes = sound.find(data) if reading.binary else None
+    for where, offset, what in reading.sound + ([("", *in_bytes)] if in_bytes else []):
+        found.add(f"{inside}holds {what} (at byte {offset}{' of ' + where if where else ''}) that "
+                  "the consent gate did not publish", _TIP_EXCLUDED)
     for message in reading.findings:
         found.add(inside + message, _TIP_BUG)
     for where, text in reading.texts:
@@ -188,6 +238,10 @@ def _audit_bytes(found: _Findings, site_path: str | None, data: bytes, suffix: s
         if addresses.host and addresses.host in text:
             reading.references += re.findall(r"https?://" + re.escape(addresses.host) + r"[^\s\"'<>)]*",
                                              text)
+        named = [name for name in rules.recording_names if name in text.casefold()] if pagefind else []
+        for name in named:
+            found.add(f"{inside}names the recording {name} in the search index",
+                      "Recordings are never in the search index: this is a bug in the pipeline.")
     for reference in reading.references:
         target = addresses.resolve(reference, site_path)
         if target is None:

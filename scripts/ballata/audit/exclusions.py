@@ -87,6 +87,8 @@ class Exclusions:
     """SHA-256 of an excluded picture's file -> label."""
     recordings: frozenset[str] = frozenset()
     """SHA-256 of each recording published on the web: no other sound may appear."""
+    recording_names: frozenset[str] = frozenset()
+    """Site path and file name of each of them (casefolded): never in the search index."""
 
     def runs(self, tokens: list[str]) -> dict[str, int]:
         """Label -> how many forbidden word runs ``tokens`` holds."""
@@ -239,6 +241,8 @@ def build(ps: PublishSet, channels: tuple[Channel, ...]) -> Exclusions:
     _pictures(ps, channels, ex)
     if channels == (Channel.WEB,):
         ex.recordings = frozenset(r.digest for r in ps.public.recordings.values())
+        ex.recording_names = frozenset(name.casefold() for r in ps.public.recordings.values()
+                                       for name in (r.site_path, r.site_path.rsplit("/", 1)[-1]))
     return ex
 
 

@@ -1,6 +1,6 @@
 """PDF files read for the audit: page text and every string of every object (document info,
-outlines, annotations, form fields, structure alt texts), XMP, embedded images; attachments are
-findings."""
+outlines, annotations, form fields, structure alt texts), XMP, embedded images; attachments, sound
+and video (a /Sound, /Movie, /Screen or /RichMedia object) are findings."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import re
 from typing import Any, cast
 
 from pypdf import PdfReader
-from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, StreamObject,
-                           TextStringObject)
+from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, NameObject,
+                           StreamObject, TextStringObject)
 
+from . import sound
 from .readers import ADDRESSES, Reading, read_markup
 
 MAX_STREAM = 16 << 20
@@ -19,6 +20,8 @@ _LINK_KEYS = {"/URI", "/Dests", "/D", "/Dest", "/F", "/UF"}
 """Keys whose strings are addresses or anchor names, not text: words of a title there are none."""
 """A metadata stream larger than this (compressed) is a finding, never decompressed."""
 _LINE_END_HYPHEN = re.compile(r"(\w)-\n(\w)")
+MEDIA = {"/Sound", "/Movie", "/Screen", "/RichMedia", "/RichMediaContent", "/Rendition", "/3D"}
+"""Names of the objects that play sound or video in a PDF: the zine and handouts have none."""
 
 
 def _where(obj: DictionaryObject) -> str:
@@ -42,6 +45,10 @@ def _walk(value: object, where: str, reading: Reading, strings: dict[str, list[s
         strings.setdefault(where, []).append(bytes(value).decode("utf-8", errors="replace"))
     elif isinstance(value, DictionaryObject):
         where = _where(value) if where == "a PDF object" else where
+        media = sorted({str(name)[1:] for key, item in value.items() for name in (key, item)
+                        if isinstance(name, NameObject) and name in MEDIA})
+        if media:
+            reading.findings.append(f"has sound or video ({', '.join(media)})")
         if value.get("/Subtype") == "/FileAttachment":
             reading.findings.append("has a file attachment annotation")
         if "/EmbeddedFiles" in value or "/EF" in value or value.get("/Type") == "/EmbeddedFile":
@@ -81,6 +88,11 @@ def read(data: bytes) -> Reading:
             _walk(obj, "a PDF object", reading, strings)
         if not isinstance(obj, StreamObject):
             continue
+        if obj.get("/Subtype") != "/Image" and len(obj._data) <= MAX_STREAM:
+            # Sound in any stream but a picture's pixels (a JPEG's bytes are read as a file).
+            found = sound.find(obj.get_data())
+            if found is not None:
+                reading.sound.append((f"PDF object {number}", *found))
         if obj.get("/Type") == "/EmbeddedFile":
             reading.findings.append("has an attached file")
             if len(obj._data) <= MAX_STREAM:

@@ -1,11 +1,12 @@
 """Image files read for the audit: every metadata block they carry, and the text inside it.
 
 JPEG, PNG, GIF and WebP are walked block by block (no pixel is decoded); anything but pixel data
-and the few colour blocks a browser needs is a finding. Other formats go through Pillow."""
+and the few colour blocks a browser needs is a finding, and so is any byte after the image's end
+or a block of a kind the walk does not know: a file hidden there would be published unseen.
+Other formats are not read: nothing the audit does not know is published."""
 
 from __future__ import annotations
 
-import io
 import re
 import struct
 import zlib
@@ -20,6 +21,11 @@ _PNG_ALLOWED = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b
                 b"sBIT", b"bKGD", b"acTL", b"fcTL", b"fdAT"}
 _WEBP_ALLOWED = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
 _GIF_APPS = {b"NETSCAPE2.0", b"ANIMEXTS1.0"}
+"""Looping blocks: an identifier and three bytes."""
+_JPEG_SEGMENTS = {*range(0xC0, 0xC8), *range(0xC9, 0xD0), 0xDB, 0xDD}
+"""Frame headers, Huffman and arithmetic tables, quantisation tables, restart interval."""
+_JPEG_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+"""The first marker after a scan's coded data (FF 00 is a stuffed byte, FF D0-D7 a restart)."""
 _PRINTABLE = re.compile(rb"[\x20-\x7e\x80-\xff]{4,}")
 XMP_SIGNS = (b"<x:xmpmeta", b"http://ns.adobe.com/xap/1.0/")
 
@@ -30,6 +36,16 @@ class Metadata:
     """What the image carries besides pixels ('EXIF with GPS', 'PNG text (tEXt)', ...)."""
     texts: list[tuple[str, str]] = field(default_factory=list)
     """(where, text) of everything readable in it."""
+    structure: list[str] = field(default_factory=list)
+    """Where the file holds bytes that are neither picture nor metadata ('has 80 bytes after the
+    end of the image')."""
+
+
+def _end(meta: Metadata, data: bytes, at: int) -> None:
+    """The image ends at ``at``: any byte after it is a finding."""
+    extra = len(data) - at
+    if extra > 0:
+        meta.structure.append(f"has {extra} byte{'s' if extra > 1 else ''} after the end of the image")
 
 
 def _inflate(data: bytes) -> bytes:
@@ -61,13 +77,17 @@ def _icc(meta: Metadata, profile: bytes) -> None:
 
 
 def _png(data: bytes, meta: Metadata) -> None:
-    if data[12:16] != b"IHDR" or data[-8:-4] != b"IEND":
+    if data[12:16] != b"IHDR":
         raise ValueError("not a whole PNG file")
     at = 8
-    while at + 8 <= len(data):
+    while True:
         length, kind = struct.unpack(">I4s", data[at:at + 8])
         body = data[at + 8:at + 8 + length]
         at += 12 + length
+        if at > len(data):
+            raise ValueError("a PNG file cut short")
+        if kind == b"IEND":
+            return _end(meta, data, at)
         if kind in _PNG_ALLOWED:
             continue
         if kind in (b"tEXt", b"zTXt", b"iTXt"):
@@ -92,20 +112,31 @@ def _png(data: bytes, meta: Metadata) -> None:
 
 def _jpeg(data: bytes, meta: Metadata) -> None:
     at = 2
-    while at + 4 <= len(data) and data[at] == 0xFF:
+    while True:
+        if data[at] != 0xFF:
+            raise ValueError("broken JPEG block structure")
         marker = data[at + 1]
         if marker == 0xFF:  # fill byte
             at += 1
             continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+        if marker == 0xD9:
+            return _end(meta, data, at + 2)
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
             at += 2
             continue
-        if marker in (0xDA, 0xD9):  # start of scan: only image data follows
-            return
         length = struct.unpack(">H", data[at + 2:at + 4])[0]
         body = data[at + 4:at + 2 + length]
         at += 2 + length
-        if marker == 0xE1 and body.startswith(b"Exif"):
+        if length < 2 or at > len(data):
+            raise ValueError("a JPEG file cut short")
+        if marker == 0xDA:  # start of scan: coded data up to the next marker
+            scan_end = _JPEG_SCAN_END.search(data, at)
+            if scan_end is None:
+                raise ValueError("a JPEG file cut short")
+            at = scan_end.start()
+        elif marker in _JPEG_SEGMENTS:
+            continue
+        elif marker == 0xE1 and body.startswith(b"Exif"):
             _exif(meta, body)
         elif marker == 0xE1:
             meta.kinds.append("XMP")
@@ -118,12 +149,14 @@ def _jpeg(data: bytes, meta: Metadata) -> None:
         elif marker == 0xFE:
             meta.kinds.append("comment")
             meta.texts.append(("an image's comment", body.decode("utf-8", errors="replace")))
-        elif marker == 0xE0 and body[:5] in (b"JFIF\x00", b"JFXX\x00") or marker == 0xEE:
-            continue
+        elif marker == 0xE0 and body[:5] == b"JFIF\x00" and len(body) == 14 and body[12:14] == b"\0\0" \
+                or marker == 0xEE and body[:5] == b"Adobe" and len(body) == 12:
+            continue  # the header of a JPEG without a thumbnail; Adobe's colour transform
         elif 0xE0 <= marker <= 0xEF:
             meta.kinds.append(f"a JPEG APP{marker - 0xE0} block")
             meta.texts.append(("an image's APP block", _printable(body)))
-    raise ValueError("a JPEG file without image data")
+        else:
+            meta.structure.append(f"has a JPEG block of a kind the audit does not know (FF {marker:02X})")
 
 
 def _gif_blocks(data: bytes, at: int) -> tuple[bytes, int]:
@@ -140,7 +173,7 @@ def _gif(data: bytes, meta: Metadata) -> None:
     while at < len(data):
         kind = data[at]
         if kind == 0x3B:
-            return
+            return _end(meta, data, at + 1)
         if kind == 0x2C:
             flags = data[at + 9]
             at += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0) + 1
@@ -151,6 +184,8 @@ def _gif(data: bytes, meta: Metadata) -> None:
             if label == 0xFE:
                 meta.kinds.append("GIF comment")
                 meta.texts.append(("a GIF comment", body.decode("utf-8", errors="replace")))
+            elif label == 0xFF and body[:11] in _GIF_APPS and len(body) > 14:
+                meta.structure.append("has a GIF looping block larger than its kind")
             elif label == 0xFF and body[:11] not in _GIF_APPS:
                 meta.kinds.append("XMP" if body.startswith(b"XMP DataXMP") else "GIF application data")
                 meta.texts.append(("a GIF extension", _printable(body)))
@@ -163,11 +198,16 @@ def _gif(data: bytes, meta: Metadata) -> None:
 
 
 def _webp(data: bytes, meta: Metadata) -> None:
+    end = 8 + struct.unpack("<I", data[4:8])[0]
+    if end > len(data):
+        raise ValueError("a WebP file cut short")
     at = 12
-    while at + 8 <= len(data):
+    while at < end:
         kind, length = struct.unpack("<4sI", data[at:at + 8])
         body = data[at + 8:at + 8 + length]
         at += 8 + length + (length & 1)
+        if at > end:
+            raise ValueError("a WebP file cut short")
         if kind in _WEBP_ALLOWED:
             continue
         if kind == b"EXIF":
@@ -180,18 +220,7 @@ def _webp(data: bytes, meta: Metadata) -> None:
         else:
             meta.kinds.append(f"a WebP {kind.decode('latin-1').strip()} chunk")
             meta.texts.append(("a WebP chunk", _printable(body)))
-
-
-def _other(data: bytes, meta: Metadata) -> None:
-    with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
-        if exif:
-            _exif(meta, exif.tobytes())
-        for key, value in image.info.items():
-            if isinstance(value, (str, bytes)) and key not in ("dpi", "compression"):
-                meta.kinds.append(f"'{key}' metadata")
-                text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
-                meta.texts.append(("an image's metadata", text))
+    _end(meta, data, end)
 
 
 def is_image(data: bytes) -> bool:
@@ -200,7 +229,8 @@ def is_image(data: bytes) -> bool:
 
 
 def read(data: bytes) -> Metadata:
-    """The metadata of one image file. Raises on a file that is not a readable image."""
+    """The metadata and structure of one JPEG, PNG, GIF or WebP file. Raises on any other file and
+    on a broken one."""
     meta = Metadata()
     try:
         if data[:3] == b"\xff\xd8\xff":
@@ -212,7 +242,7 @@ def read(data: bytes) -> Metadata:
         elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
             _webp(data, meta)
         else:
-            _other(data, meta)
+            raise ValueError("not a JPEG, PNG, GIF or WebP picture")
     except (IndexError, struct.error) as exc:
         raise ValueError("broken image structure") from exc
     if any(sign in data for sign in XMP_SIGNS) and "XMP" not in meta.kinds:

@@ -10,6 +10,8 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
+from . import sound
+
 MAX_INFLATED = 64 << 20
 """Decompressed size cap of one output file (gzip): a larger one is a finding, never read whole."""
 MAX_DATA_URI = 32 << 20
@@ -31,7 +33,10 @@ _MARKUP = re.compile(r"<!--(.*?)(?:-->|\Z)|<!\[CDATA\[(.*?)(?:\]\]>|\Z)|<([!?])(
 _ATTRIBUTE = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*?))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
                       re.IGNORECASE)
-_BASE64_DATA = re.compile(r"data:[\w/+.-]*(?:;[\w=.+-]+)*;base64,[A-Za-z0-9+/=\s]{16,}")
+_DATA_URI = re.compile(r"data:([^,\s<>()']{0,200}),([^\s'\"<>()\\]*)", re.IGNORECASE)
+"""A data: address anywhere in a text (a script, JSON, a comment): its header and its payload."""
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{1024,}")
+"""A long run of base64 (an ``atob("...")`` in a script): decoded and searched for sound."""
 _JSON_REFERENCE_KEYS = frozenset({"url", "href", "src", "image", "loc", "link"})
 
 
@@ -49,6 +54,10 @@ class Reading:
     """(where, bytes) of files inside the file: data: URIs, a PDF's images."""
     findings: list[str] = field(default_factory=list)
     """Problems of structure: an attachment, a script in an SVG, metadata in an image."""
+    binary: bool = False
+    """A file of bytes, not text: sound is looked for at every offset of it."""
+    sound: list[tuple[str, int, str]] = field(default_factory=list)
+    """(where, offset, what) of sound found in its text (base64 in a script)."""
 
 
 def inflate(data: bytes) -> bytes:
@@ -59,6 +68,8 @@ def inflate(data: bytes) -> bytes:
         raise ValueError(f"larger than {MAX_INFLATED >> 20} MB when decompressed")
     if not inflater.eof:
         raise ValueError("the compressed data is cut short")
+    if inflater.unused_data:
+        raise ValueError(f"{len(inflater.unused_data)} bytes follow the compressed data")
     return out
 
 
@@ -161,19 +172,30 @@ def read_markup(text: str, svg: bool = False) -> Reading:
             if not url.startswith("#"):
                 reading.findings.append("refers to an outside resource")
                 break
-    _base64_blobs(text, reading)
+    _data_in_text(text, reading)
     return reading
 
 
-def _base64_blobs(text: str, reading: Reading) -> None:
-    """Base64 data: addresses anywhere (scripts, JSON) that the structure above did not reach."""
-    if "base64," not in text:
-        return
+def _data_in_text(text: str, reading: Reading) -> None:
+    """data: addresses anywhere (scripts, JSON, comments) that the structure above did not reach,
+    base64 or percent-encoded, and long base64 runs that a script could turn into a file."""
     seen = {data for _, data in reading.blobs}
-    for match in _BASE64_DATA.finditer(text):
+    for match in _DATA_URI.finditer(text):
+        kind = match.group(1).split(";")[0].strip("\\\"").lower()
+        if kind.startswith(("audio/", "video/")):
+            reading.findings.append(f"has a data: address of sound or video ({kind})")
         data = decode_data_uri(match.group(0))
-        if data is not None and data not in seen:
+        if data and data not in seen:
+            seen.add(data)
             reading.blobs.append(("a data: address", data))
+    for match in _BASE64_RUN.finditer(text):
+        run = match.group(0).replace("-", "+").replace("_", "/")
+        for skip in range(4):
+            body = run[skip:]
+            found = sound.find(base64.b64decode(body[:len(body) // 4 * 4]))
+            if found is not None:
+                reading.sound.append(("base64 text", *found))
+                break
 
 
 def _json_strings(value: object, reading: Reading, out: list[str], key: str = "") -> None:
@@ -207,7 +229,7 @@ def read_text(text: str, suffix: str) -> Reading:
             strings: list[str] = []
             _json_strings(parsed, reading, strings)
             reading.texts = [("the text", "\n".join(strings))]
-    _base64_blobs(text, reading)
+    _data_in_text(text, reading)
     return reading
 
 
@@ -218,8 +240,10 @@ MAX_ZIP_TOTAL = 1 << 30
 
 def read_zip(data: bytes) -> list[tuple[str, bytes]]:
     """(name, bytes) of every file in a zip, decompressed with a cap per file and in all: the
-    sizes a zip declares are not trusted."""
+    sizes a zip declares are not trusted. Every byte of the zip must belong to a file, its header
+    or the directory: bytes before, between or after them (a comment too) raise."""
     import io
+    import struct
     import zipfile
 
     out: list[tuple[str, bytes]] = []
@@ -228,6 +252,20 @@ def read_zip(data: bytes) -> list[tuple[str, bytes]]:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) > MAX_ZIP_MEMBERS:
             raise ValueError(f"holds more than {MAX_ZIP_MEMBERS} files")
+        spans = [(archive.start_dir, len(data) - len(archive.comment))]  # the directory
+        for member in archive.infolist():
+            at = member.header_offset
+            names, extra = struct.unpack("<HH", data[at + 26:at + 30])
+            end = at + 30 + names + extra + member.compress_size
+            if member.flag_bits & 0x08:  # a data descriptor follows the data
+                end += 16 if data[end:end + 4] == b"PK\x07\x08" else 12
+            spans.append((at, end))
+        at = 0
+        for start, end in sorted(spans) + [(len(data), len(data))]:
+            if start != at:
+                raise ValueError(f"{start - at} bytes at byte {at} belong to none of its files"
+                                 if start > at else "two of its files overlap")
+            at = end
         for member in members:
             with archive.open(member) as stream:
                 body = stream.read(MAX_INFLATED + 1)
