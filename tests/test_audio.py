@@ -463,3 +463,14 @@ def test_check_and_the_report_say_whose_voice_is_heard(sample, run):
     assert main(["consent", "set", "paspor-ditahan", "--voice", "no", "--root", str(sample)]) == 0
     assert build(sample) == 0
     assert {s["id"]: s["voice"] for s in report(sample)["stories"]}["paspor-ditahan"] == []
+
+
+def test_a_theme_that_puts_the_recording_into_the_search_index_fails_the_audit(sample):
+    """Pagefind is told to skip the player, but metadata slips past that: the audit stops it."""
+    listen = sample / "theme" / "overrides" / "partials" / "ballata-listen.html"
+    listen.write_text(listen.read_text(encoding="utf-8").replace(
+        "data-pagefind-ignore>", 'data-pagefind-meta="recording:{{ r.url }}">'), encoding="utf-8")
+    assert build(sample) == 1
+    assert any(e.startswith("site/pagefind/") and "recording" in e for e in messages(sample, "errors")), \
+        messages(sample, "errors")
+    assert not (sample / "site").exists()

@@ -157,12 +157,11 @@ def test_a_truncated_picture_is_refused_even_after_weasyprint_was_loaded(sample,
     ("theme/overrides/assets/bundle.zip", b"PK\x05\x06" + bytes(18), "is not a text file of a kind"),
     ("theme/overrides/assets/x.pagefind", b"pagefind_dcd", "is not a text file of a kind"),
     ("theme/overrides/assets/README", b"notes", "is not a text file of a kind"),
-    ("theme/overrides/.DS_Store", b"Bud1", "is not a text file of a kind"),
     ("theme/zine/cover.jpg", b"\xff\xd8\xff", "is not a text file of a kind"),
     ("theme/overrides/assets/x.js", b"var a = 1;\x00\xff\xfb", "the file holds a NUL byte (byte 10)"),
     ("theme/overrides/assets/x.css", b"p {}\n/* caf\xe9 */", "x.css:2: the file is not UTF-8 text (byte 11: 0xe9)"),
     ("theme/overrides/assets/big.svg", b"<svg>" + b" " * (1 << 20) + b"</svg>", "the limit is 1024 KB"),
-], ids=["mp3", "png", "font", "zip", "pagefind", "no-suffix", "dotfile", "zine-picture", "nul",
+], ids=["mp3", "png", "font", "zip", "pagefind", "no-suffix", "zine-picture", "nul",
         "latin1", "big"])
 def test_theme_holds_nothing_but_text_files_of_the_design(where, data, message, sample, run):
     """MkDocs copies every file of theme/overrides/ to the website as it is."""
@@ -173,6 +172,13 @@ def test_theme_holds_nothing_but_text_files_of_the_design(where, data, message, 
     assert result.code == 1
     assert f"ERROR {where}" in result.err and message in result.err, result.err
     assert "TIP" in result.err
+
+
+def test_a_hidden_file_of_a_computer_neither_stops_the_build_nor_is_published(sample, run):
+    """A Mac leaves .DS_Store in every folder it opens; MkDocs never copies a hidden file."""
+    (sample / "theme" / "overrides" / "assets" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(64))
+    assert run("build", "--root", str(sample), "--date", BUILD_DATE, "--no-pdf").code == 0
+    assert not list((sample / "site").rglob(".DS_Store"))
 
 
 def test_the_sample_theme_passes_its_own_check():

@@ -83,7 +83,9 @@ def check_theme(root: Path, problems: Problems) -> None:
             name = relative(path, root)
             if path.is_symlink():
                 continue  # an error of its own, above
-            if not path.name.lower().endswith(THEME_SUFFIXES) or path.name.startswith("."):
+            if path.name.startswith("."):
+                continue  # .DS_Store and the like: MkDocs never publishes a hidden file
+            if not path.name.lower().endswith(THEME_SUFFIXES):
                 problems.error(name, "is not a text file of a kind the design uses (" +
                                ", ".join(THEME_SUFFIXES) + ")", tip=THEME_TIP)
             elif path.stat().st_size > MAX_TEXT_BYTES:
