@@ -103,16 +103,24 @@ def check_theme(root: Path, problems: Problems) -> None:
                                    tip=UTF8_TIP)
 
 
+def _within(path: Path, name: str, problems: Problems, limit: int) -> bool:
+    """Whether ``path`` is a regular file (no link) of at most ``limit`` bytes; if not, says so."""
+    if path.is_symlink() or not path.is_file():
+        problems.error(name, "is not a regular file", tip="Replace it with the file itself.")
+        return False
+    size = path.stat().st_size
+    if size > limit:
+        unit, scale = ("MB", 1024 * 1024) if limit >= 1024 * 1024 * 10 else ("KB", 1024)
+        problems.error(name, f"the file is {size // scale} {unit}; the limit is {limit // scale} {unit}",
+                       tip="Check that the right file was saved here.")
+        return False
+    return True
+
+
 def read_bytes(path: Path, root: Path, problems: Problems, limit: int) -> bytes | None:
     """The file's bytes if it is a regular file of at most ``limit`` bytes of UTF-8 text."""
     name = relative(path, root)
-    if path.is_symlink() or not path.is_file():
-        problems.error(name, "is not a regular file", tip="Replace it with the file itself.")
-        return None
-    size = path.stat().st_size
-    if size > limit:
-        problems.error(name, f"the file is {size // 1024} KB; the limit is {limit // 1024} KB",
-                       tip="Check that the right file was saved here.")
+    if not _within(path, name, problems, limit):
         return None
     data = path.read_bytes()
     try:
@@ -128,14 +136,7 @@ def read_bytes(path: Path, root: Path, problems: Problems, limit: int) -> bytes 
 def fingerprint_file(path: Path, root: Path, problems: Problems, limit: int) -> str | None:
     """``sha256:`` of a binary source (a recording) read in pieces, or ``None`` with the problem
     recorded: a regular file of at most ``limit`` bytes."""
-    name = relative(path, root)
-    if path.is_symlink() or not path.is_file():
-        problems.error(name, "is not a regular file", tip="Replace it with the file itself.")
-        return None
-    size = path.stat().st_size
-    if size > limit:
-        problems.error(name, f"the file is {size // 1024 // 1024} MB; the limit is "
-                       f"{limit // 1024 // 1024} MB", tip="Check that the right file was saved here.")
+    if not _within(path, relative(path, root), problems, limit):
         return None
     with path.open("rb") as source:
         return "sha256:" + hashlib.file_digest(source, "sha256").hexdigest()
