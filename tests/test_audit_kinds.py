@@ -363,3 +363,18 @@ def test_a_sound_file_dropped_into_the_theme_stops_the_build(media, sample, run)
     assert "theme/overrides/assets/x/voice.mp3: is not a text file of a kind the design uses" in result.err
     assert "theme/overrides/assets/x/font.woff2: is not a text file" in result.err
     assert not (sample / "site").exists()
+
+
+def test_words_about_a_data_address_are_no_file(tmp_path):
+    """A guide may say "data:audio/mpeg,…": no sound, no file, no finding that stops a build."""
+    page = ("<!doctype html><html lang=en><title>t</title><p>If a voice note arrives as "
+            "data:audio/mpeg,voice-note or data:x,%FF do not forward it.</p></html>")
+    assert audit_site(tmp_path, {"guide.html": page}) == {}
+
+
+def test_base64_in_lines_of_76_is_read_for_sound(media, tmp_path):
+    """As encoders write it, e.g. pasted into a code block of a page."""
+    lines = base64.encodebytes(media["mp3"]).decode()
+    page = f"<!doctype html><html lang=en><title>t</title><pre><code>{lines}</code></pre></html>"
+    found = audit_site(tmp_path, {"about.html": page})
+    assert any("consent gate did not publish" in m for m in found["about.html"]), found

@@ -10,7 +10,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
-from . import sound
+from . import pictures, sound
 
 MAX_INFLATED = 64 << 20
 """Decompressed size cap of one output file (gzip): a larger one is a finding, never read whole."""
@@ -36,6 +36,7 @@ _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*?))\s*\)|@import\
 _DATA_URI = re.compile(r"data:([^,\s<>()']{0,200}),([^\s'\"<>()\\]*)", re.IGNORECASE)
 """A data: address anywhere in a text (a script, JSON, a comment): its header and its payload."""
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{1024,}")
+_BASE64_LINES = re.compile(r"(?:[A-Za-z0-9+/]{40,}={0,2}[ \t]*\r?\n[ \t]*){13,}[A-Za-z0-9+/]*={0,2}")
 """A long run of base64 (an ``atob("...")`` in a script): decoded and searched for sound."""
 _JSON_REFERENCE_KEYS = frozenset({"url", "href", "src", "image", "loc", "link"})
 
@@ -181,15 +182,21 @@ def _data_in_text(text: str, reading: Reading) -> None:
     base64 or percent-encoded, and long base64 runs that a script could turn into a file."""
     seen = {data for _, data in reading.blobs}
     for match in _DATA_URI.finditer(text):
-        kind = match.group(1).split(";")[0].strip("\\\"").lower()
-        if kind.startswith(("audio/", "video/")):
-            reading.findings.append(f"has a data: address of sound or video ({kind})")
         data = decode_data_uri(match.group(0))
-        if data and data not in seen:
-            seen.add(data)
+        if not data or data in seen:
+            continue
+        seen.add(data)
+        # A picture or document is read as a file of its own; anything else only for sound: words
+        # such as "data:audio/mpeg,voice-note" in a guide are no file and must not stop a build.
+        if pictures.is_image(data) or data[:5] == b"%PDF-" or b"<svg" in data[:300].lower():
             reading.blobs.append(("a data: address", data))
-    for match in _BASE64_RUN.finditer(text):
-        run = match.group(0).replace("-", "+").replace("_", "/")
+        elif (found := sound.find(data)) is not None:
+            reading.sound.append(("a data: address", *found))
+    runs = [m.group(0) for m in _BASE64_RUN.finditer(text)]
+    # Base64 as mail and encoders write it, in lines of 76 (a code block of a page, say).
+    runs += [re.sub(r"\s+", "", m.group(0)) for m in _BASE64_LINES.finditer(text)]
+    for whole in runs:
+        run = whole.replace("-", "+").replace("_", "/")
         for skip in range(4):
             body = run[skip:]
             found = sound.find(base64.b64decode(body[:len(body) // 4 * 4]))
