@@ -188,3 +188,32 @@ def test_the_sample_theme_passes_its_own_check():
     problems = Problems()
     sources.check_theme(Path(__file__).resolve().parents[1], problems)
     assert not problems.errors
+
+
+def test_a_phone_s_hdr_photo_mpo_is_published_as_its_first_picture(sample, run):
+    """Recent phones save HDR photos as MPO (a JPEG with a second picture after it): an editor's
+    ordinary photo must not stop the build; only the first picture is published."""
+    photo = sample / "stories" / "paspor-ditahan" / "tangan.jpg"
+    with Image.open(photo) as first:
+        first.load()
+        second = first.rotate(180)
+        first.save(photo, "MPO", save_all=True, append_images=[second])
+    with Image.open(photo) as check:
+        assert check.format == "MPO" and check.n_frames == 2
+    assert run("build", "--root", str(sample), "--date", BUILD_DATE, "--no-pdf").code == 0
+    published = sample / "site" / "stories" / "paspor-ditahan" / "tangan.jpg"
+    with Image.open(published) as image:
+        assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
+    assert b"MPF\x00" not in published.read_bytes()
+
+
+def test_a_link_in_her_folder_never_blocks_her_withdrawal(sample, run):
+    folder = sample / "stories" / "paspor-ditahan"
+    (folder / "index.en.opus").symlink_to("index.id.opus")
+    assert run("check", "--root", str(sample), "--date", BUILD_DATE).code == 1  # while published
+    assert run("consent", "withdraw", "paspor-ditahan", "--root", str(sample)).code == 0
+    result = run("build", "--root", str(sample), "--date", BUILD_DATE, "--no-pdf")
+    assert result.code == 0, result.err
+    assert "stories/paspor-ditahan/index.en.opus: is a symbolic link, left out with her withdrawn " \
+           "story" in result.err
+    assert not (sample / "site" / "stories" / "paspor-ditahan").exists()

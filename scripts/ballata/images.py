@@ -43,7 +43,8 @@ def _encode(image: Image.Image, fmt: str, lossless: bool = False) -> bytes:
 def _pixels(source: Path) -> tuple[Image.Image, str]:
     """The picture's pixels only, upright, and the format to write it in."""
     with Image.open(source) as original:
-        fmt = {"JPEG": "JPEG", "WEBP": "WEBP"}.get(original.format or "", "PNG")
+        # MPO (a phone's HDR photo): a JPEG with more pictures after it; the first is the photo.
+        fmt = {"JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WEBP"}.get(original.format or "", "PNG")
         # Turn the picture upright first: the orientation tag is dropped with the rest of the EXIF.
         upright = ImageOps.exif_transpose(original)
         if upright.mode not in ("RGB", "RGBA", "L"):

@@ -197,8 +197,6 @@ def attach_recordings(folder: Path, texts: dict[str, Text], config: Config,
                 text.recording = SourceRecording(name, fingerprint)
 
 
-WITHDRAWN_LINE = re.compile(r"""^[ \t]+status:[ \t]*["']?withdrawn["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
-"""``status: withdrawn`` in the consent block of a story.yml that cannot be parsed as YAML."""
 
 
 def _is_withdrawn(doc: YamlDoc | None, raw: bytes | None) -> bool:
@@ -209,7 +207,7 @@ def _is_withdrawn(doc: YamlDoc | None, raw: bytes | None) -> bool:
         return isinstance(consent, dict) and consent.get("status") == "withdrawn"
     if raw is None:
         return False
-    return bool(WITHDRAWN_LINE.search(raw.decode("utf-8", "replace")))
+    return bool(sources.WITHDRAWN_LINE.search(raw.decode("utf-8", "replace")))
 
 
 def read_story(folder: Path, config: Config, problems: Problems) -> Story | None:

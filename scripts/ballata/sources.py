@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,10 @@ MAX_RECORDING_BYTES = 100 * 1024 * 1024
 """An hour of speech from a phone is 30 to 60 MB; more is a video or a wrong file."""
 MAX_IMAGE_PIXELS = 50_000_000
 """50 megapixels: more than any phone camera; a larger picture is refused before it is decoded."""
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+"""MPO: a JPEG with more pictures in it (HDR photos of recent phones); only the first is used."""
+WITHDRAWN_LINE = re.compile(r"""^[ \t]+status:[ \t]*["']?withdrawn["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+"""``status: withdrawn`` in the consent block of a story.yml, read even where YAML cannot be."""
 UTF8_TIP = "Save it again as UTF-8 (most editors offer this under 'Save as', e.g. 'CSV UTF-8')."
 THEME_SUFFIXES = (".html", ".xml", ".css", ".js", ".svg", ".json", ".txt", ".yml", ".yaml", ".md")
 """What theme/ holds: templates, style sheets, scripts, SVG marks and settings, all UTF-8 text.
@@ -64,11 +68,27 @@ def refuse_links(root: Path, problems: Problems) -> None:
         for current, dirs, files in os.walk(base, followlinks=False):
             for name in sorted(dirs + files):
                 path = Path(current) / name
-                if path.is_symlink():
-                    problems.error(relative(path, root), "is a symbolic link: files are never read "
-                                   "through links", tip="Copy the file itself here, or delete the "
-                                   "link; nothing outside the project folder may be published.")
+                if not path.is_symlink():
+                    continue
+                if _in_withdrawn_story(path, root):
+                    # Never read: her story is left out. Nothing may block her withdrawal.
+                    problems.warning(relative(path, root), "is a symbolic link, left out with her "
+                                     "withdrawn story", tip="Delete the link.")
+                    continue
+                problems.error(relative(path, root), "is a symbolic link: files are never read "
+                               "through links", tip="Copy the file itself here, or delete the "
+                               "link; nothing outside the project folder may be published.")
     check_theme(root, problems)
+
+
+def _in_withdrawn_story(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    if len(parts) < 3 or parts[0] != "stories":
+        return False
+    yml = root / "stories" / parts[1] / "story.yml"
+    if yml.is_symlink() or not yml.is_file() or yml.stat().st_size > MAX_YAML_BYTES:
+        return False
+    return bool(WITHDRAWN_LINE.search(yml.read_bytes().decode("utf-8", "replace")))
 
 
 def check_theme(root: Path, problems: Problems) -> None:
