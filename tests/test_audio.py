@@ -327,12 +327,22 @@ print(peak, made is not None and b"xxxx" not in made.file.read_bytes(), made is 
     assert int(peak) < 512 and "True" in (clean, refused), (peak, clean, refused)
 
 
-def test_her_voice_next_to_a_guide_is_not_published(sample):
+@pytest.mark.parametrize("copy", ["as it is", "other tags", "other container"])
+def test_her_voice_next_to_a_guide_is_not_published(sample, copy):
     guide = sample / "content" / "guides" / "mengurus-paspor"
     shutil.copy(REPO / STORY / "index.id.opus", guide / "index.id.opus")
+    if copy == "other tags":
+        tagged = OggOpus(guide / "index.id.opus")
+        tagged["comment"] = ["forwarded"]
+        tagged.save()
+    elif copy == "other container":  # the same sound packets in an MP4 box: a re-export
+        _ffmpeg("-i", str(REPO / STORY / "index.id.opus"), "-c", "copy", "-f", "mp4",
+                str(guide / "index.id.m4a"))
+        (guide / "index.id.opus").unlink()
+    name = "index.id.m4a" if copy == "other container" else "index.id.opus"
     assert main(["consent", "withdraw", "paspor-ditahan", "--root", str(sample)]) == 0
     assert build(sample) == 0
-    assert "content/guides/mengurus-paspor/index.id.opus: not published: it is the recording of a " \
+    assert f"content/guides/mengurus-paspor/{name}: not published: it is the recording of a " \
            "story" in messages(sample)
     assert sounds(sample / "site") == [] and sounds(sample / "build" / "offline") == []
 

@@ -30,7 +30,7 @@ from mutagen.oggopus import OggOpus
 
 from . import sources, urls
 from .errors import Problems
-from .model import Story, Text
+from .model import SourceRecording, Story, Text
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +96,10 @@ def voice_reason(story: Story, lang: str) -> str | None:
 
 
 def select(stories: dict[str, list[tuple[str, Text, Story]]], pages: list[tuple[str, Text]],
-           voices: set[str], problems: Problems) -> list[Wanted]:
+           voices: StoryVoices, problems: Problems) -> list[Wanted]:
     """The recordings to publish: a story's where :func:`voice_reason` allows (the text version
     itself published on the web, ``stories`` by language), a page's with its text unless it is
-    one of ``voices``, the fingerprints of every story's recording, published or not. A recording
+    one of ``voices``, the recordings of every story, published or not. A recording
     left out is a warning naming it: the text is published all the same."""
     wanted: list[Wanted] = []
     for lang, versions in stories.items():
@@ -121,7 +121,7 @@ def select(stories: dict[str, list[tuple[str, Text, Story]]], pages: list[tuple[
         if text.recording is None or url in seen:
             continue
         seen.add(url)
-        if text.recording.fingerprint in voices:
+        if voices.holds(text.recording):
             # Her voice needs her consent wherever it is: a copy next to a guide has none.
             problems.warning(text.recording.path, "not published: it is the recording of a story",
                              tip="A narrator's voice is published only with her story, with her "
@@ -355,14 +355,43 @@ def encode_all(root: Path, wanted: list[Wanted], problems: Problems) -> dict[str
     return out
 
 
-def story_voices(root: Path, stories: Iterable[Story]) -> set[str]:
-    """Fingerprints of every recording in stories/ (of stories that could not even be read too)
-    and of every recording a narrator approved: her voice, wherever a copy of it turns up."""
-    problems = Problems()
-    found = {fp for story in stories for fp in story.consent.approved_voice.values()}
-    for path in sorted((root / "stories").glob("*/index.*.*")):
-        if path.suffix[1:] in DEMUXERS:
-            fp = sources.fingerprint_file(path, root, problems, sources.MAX_RECORDING_BYTES)
-            if fp is not None:
-                found.add(fp)
-    return found
+class StoryVoices:
+    """Her voice, wherever a copy of it turns up: the fingerprints of every recording in stories/
+    (of stories that could not even be read too) and of every recording a narrator approved, and,
+    for a copy with other tags or in another container, the sound itself (its packets, hashed)."""
+
+    def __init__(self, root: Path, stories: Iterable[Story]) -> None:
+        self.root = root
+        self.files = [p for p in sorted((root / "stories").glob("*/index.*.*"))
+                      if p.suffix[1:] in DEMUXERS and p.is_file() and not p.is_symlink()]
+        problems = Problems()
+        self.fingerprints = {fp for story in stories for fp in story.consent.approved_voice.values()}
+        self.fingerprints |= {fp for p in self.files
+                              if (fp := sources.fingerprint_file(p, root, problems,
+                                                                 sources.MAX_RECORDING_BYTES))}
+        self._sounds: set[str] | None = None
+
+    def holds(self, recording: SourceRecording) -> bool:
+        if recording.fingerprint in self.fingerprints:
+            return True
+        sound = sound_hash(self.root / recording.path)
+        if sound is None:
+            return False
+        if self._sounds is None:  # only when a page has a recording: rare, and ffmpeg is needed
+            self._sounds = {h for p in self.files if (h := sound_hash(p)) is not None}
+        return sound in self._sounds
+
+
+def sound_hash(path: Path) -> str | None:
+    """SHA-256 of the sound's packets (not of the file): the same for a copy with other tags or
+    in another container; ``None`` without ffmpeg or for a file it cannot read."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        return None
+    try:
+        done = _run([ffmpeg, "-nostdin", "-v", "error", "-protocol_whitelist", "file",
+                     "-f", DEMUXERS[path.suffix[1:]], "-i", str(path), "-map", "0:a:0", "-c", "copy",
+                     "-f", "hash", "-hash", "sha256", "-"], path.parent, 120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.decode("ascii", "replace").strip() or None

@@ -166,7 +166,7 @@ def gather(root: Path, build_date: dt.date, exclude_invalid: bool = False,
         {lang: [(v.url, v.text, v.story) for v in versions]
          for lang, versions in public.stories[Channel.WEB].items()},
         [(p.url, p.text) for versions in public.pages.values() for p in versions],
-        audio.story_voices(root, project.stories.values()), problems)
+        audio.StoryVoices(root, project.stories.values()), problems)
     return Gathered(config, project, publish_set, problems, editions, recordings)
 
 
