@@ -454,7 +454,7 @@ def test_no_screen_pdf_page_is_blank(lang, built, tmp_path):
     for number, page in enumerate(rendered(outputs(built, lang)["screen"][0], tmp_path), 1):
         body = page.crop((0, 0, page.width, int(page.height * 0.86)))
         # Counted, not the darkest pixel: at this resolution body text is light grey.
-        inked = sum(1 for value in body.getdata() if value < 235)
+        inked = sum(body.histogram()[:235])
         assert inked > 0.002 * body.width * body.height, f"page {number} is blank"
 
 
