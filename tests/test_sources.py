@@ -217,3 +217,15 @@ def test_a_link_in_her_folder_never_blocks_her_withdrawal(sample, run):
     assert "stories/paspor-ditahan/index.en.opus: is a symbolic link, left out with her withdrawn " \
            "story" in result.err
     assert not (sample / "site" / "stories" / "paspor-ditahan").exists()
+
+
+def test_a_byte_that_is_not_utf8_is_counted_from_the_file_s_start_even_after_a_bom(tmp_path):
+    from ballata import sources
+    from ballata.errors import Problems
+
+    path = tmp_path / "index.id.md"
+    path.write_bytes(b"\xef\xbb\xbf# Judul\n\ncaf\xe9\n")
+    problems = Problems()
+    assert sources.read_bytes(path, tmp_path, problems, sources.MAX_TEXT_BYTES) is None
+    assert problems.errors[0].message == "the file is not UTF-8 text (byte 15: 0xe9)"
+    assert problems.errors[0].line == 3

@@ -115,12 +115,7 @@ def check_theme(root: Path, problems: Problems) -> None:
                 problems.error(name, f"the file holds a NUL byte (byte {data.index(0)}): it is not "
                                "a text file", tip=THEME_TIP)
             else:
-                try:
-                    data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    problems.error(name, f"the file is not UTF-8 text (byte {exc.start}: "
-                                   f"0x{data[exc.start]:02x})", line=data[:exc.start].count(b"\n") + 1,
-                                   tip=UTF8_TIP)
+                _is_utf8(data, name, problems)
 
 
 def _within(path: Path, name: str, problems: Problems, limit: int) -> bool:
@@ -143,14 +138,20 @@ def read_bytes(path: Path, root: Path, problems: Problems, limit: int) -> bytes 
     if not _within(path, name, problems, limit):
         return None
     data = path.read_bytes()
+    return data if _is_utf8(data, name, problems) else None
+
+
+def _is_utf8(data: bytes, name: str, problems: Problems) -> bool:
+    """Whether ``data`` is UTF-8 (a byte-order mark allowed); if not, says at which byte and line.
+    Decoded as plain UTF-8, which reads the mark as a character, so the byte counts from the
+    file's start."""
     try:
-        data.decode("utf-8-sig")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        problems.error(name, f"the file is not UTF-8 text (byte {exc.start}: "
-                       f"0x{data[exc.start]:02x})", line=line, tip=UTF8_TIP)
-        return None
-    return data
+        problems.error(name, f"the file is not UTF-8 text (byte {exc.start}: 0x{data[exc.start]:02x})",
+                       line=data[:exc.start].count(b"\n") + 1, tip=UTF8_TIP)
+        return False
+    return True
 
 
 def fingerprint_file(path: Path, root: Path, problems: Problems, limit: int) -> str | None:
