@@ -104,7 +104,7 @@ def sample_audio_cache() -> Path:
     for path in sorted([*REPO.glob("stories/*/index.*.*"), *REPO.glob("content/**/index.*.*")]):
         if path.suffix[1:] in audio.DEMUXERS:
             problems = Problems()
-            encoder.encode(REPO, audio.Wanted(path.relative_to(REPO).as_posix(), "", ""), problems)
+            encoder.encode(REPO, audio.Wanted(path.relative_to(REPO).as_posix(), ""), problems)
             assert not problems.errors, problems.errors
     return cache
 

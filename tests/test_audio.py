@@ -317,7 +317,7 @@ from ballata.errors import Problems
 audio.MEMORY_LIMIT = 512 * 1024 ** 2
 problems = Problems()
 made = audio.Encoder(Path({str(tmp_path / "cache")!r})).encode(
-    Path({str(tmp_path)!r}), audio.Wanted("index.en.mp3", "x/", "en"), problems)
+    Path({str(tmp_path)!r}), audio.Wanted("index.en.mp3", "x/"), problems)
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 print(peak, made is not None and b"xxxx" not in made.file.read_bytes(), made is None and
       bool(problems.warnings))

@@ -75,7 +75,6 @@ class Wanted:
 
     source: str
     page_url: str
-    lang: str
 
 
 def voice_reason(story: Story, lang: str) -> str | None:
@@ -108,7 +107,7 @@ def select(stories: dict[str, list[tuple[str, Text, Story]]], pages: list[tuple[
                 continue
             reason = voice_reason(story, lang)
             if reason is None:
-                wanted.append(Wanted(text.recording.path, url, lang))
+                wanted.append(Wanted(text.recording.path, url))
                 continue
             problems.warning(text.recording.path, f"not published: {reason}", field="consent.voice",
                              tip=f"The text is published without it. Once she agrees that her voice "
@@ -127,7 +126,7 @@ def select(stories: dict[str, list[tuple[str, Text, Story]]], pages: list[tuple[
                              tip="A narrator's voice is published only with her story, with her "
                                  "consent; record the guide with a team member's voice.")
             continue
-        wanted.append(Wanted(text.recording.path, url, text.lang))
+        wanted.append(Wanted(text.recording.path, url))
     return wanted
 
 
@@ -358,27 +357,43 @@ def encode_all(root: Path, wanted: list[Wanted], problems: Problems) -> dict[str
 class StoryVoices:
     """Her voice, wherever a copy of it turns up: the fingerprints of every recording in stories/
     (of stories that could not even be read too) and of every recording a narrator approved, and,
-    for a copy with other tags or in another container, the sound itself (its packets, hashed)."""
+    for a copy with other tags or in another container, the sound itself (its packets, hashed).
+    Gathered only when a page has a recording (rare); the readers' fingerprints are reused."""
 
     def __init__(self, root: Path, stories: Iterable[Story]) -> None:
         self.root = root
-        self.files = [p for p in sorted((root / "stories").glob("*/index.*.*"))
-                      if p.suffix[1:] in DEMUXERS and p.is_file() and not p.is_symlink()]
-        problems = Problems()
-        self.fingerprints = {fp for story in stories for fp in story.consent.approved_voice.values()}
-        self.fingerprints |= {fp for p in self.files
-                              if (fp := sources.fingerprint_file(p, root, problems,
-                                                                 sources.MAX_RECORDING_BYTES))}
+        self.stories = list(stories)
+        self._files: list[Path] | None = None
+        self._fingerprints: set[str] | None = None
         self._sounds: set[str] | None = None
 
+    def files(self) -> list[Path]:
+        if self._files is None:
+            self._files = [p for p in sorted((self.root / "stories").glob("*/index.*.*"))
+                           if p.suffix[1:] in DEMUXERS and p.is_file() and not p.is_symlink()]
+        return self._files
+
+    def fingerprints(self) -> set[str]:
+        if self._fingerprints is None:
+            read = {t.recording.path: t.recording.fingerprint
+                    for story in self.stories for t in story.texts.values() if t.recording}
+            problems = Problems()
+            found = {fp for story in self.stories for fp in story.consent.approved_voice.values()}
+            found |= set(read.values())
+            found |= {fp for p in self.files() if sources.relative(p, self.root) not in read
+                      and (fp := sources.fingerprint_file(p, self.root, problems,
+                                                          sources.MAX_RECORDING_BYTES))}
+            self._fingerprints = found
+        return self._fingerprints
+
     def holds(self, recording: SourceRecording) -> bool:
-        if recording.fingerprint in self.fingerprints:
+        if recording.fingerprint in self.fingerprints():
             return True
         sound = sound_hash(self.root / recording.path)
         if sound is None:
             return False
-        if self._sounds is None:  # only when a page has a recording: rare, and ffmpeg is needed
-            self._sounds = {h for p in self.files if (h := sound_hash(p)) is not None}
+        if self._sounds is None:
+            self._sounds = {h for p in self.files() if (h := sound_hash(p)) is not None}
         return sound in self._sounds
 
 
